@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install the Debian packages customs needs to build and test, when missing.
+# Quiet and quick when everything is already there.
+set -euo pipefail
+
+pkgs=(
+	# build
+	meson ninja-build pkg-config gcc clang clang-format
+	libarchive-dev zlib1g-dev libisal-dev libzstd-dev libssl-dev
+	libcurl4-openssl-dev libjansson-dev libcmocka-dev
+	# fuzzing (libFuzzer runtime) and sanitizers
+	libclang-rt-14-dev
+	# real components used by the tests
+	podman skopeo runc docker-registry mmdebstrap apache2-utils
+	uidmap fuse-overlayfs zstd isal gzip openssl curl ca-certificates
+	python3 time
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}" >&2
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
