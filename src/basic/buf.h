@@ -17,7 +17,10 @@ struct cs_buf {
 	size_t max;
 };
 
-#define CS_BUF_INIT(maxsize) { NULL, 0, 0, (maxsize) }
+#define CS_BUF_INIT(maxsize)          \
+	{                             \
+		NULL, 0, 0, (maxsize) \
+	}
 
 void cs_buf_init(struct cs_buf *b, size_t max);
 void cs_buf_done(struct cs_buf *b);

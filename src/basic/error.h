@@ -30,15 +30,18 @@ enum {
 #define CS_ERROR_MSG_MAX 1024
 
 struct cs_error {
-	int code;		     /* negative, 0 when unset */
+	int code;		    /* negative, 0 when unset */
 	char msg[CS_ERROR_MSG_MAX]; /* one line */
 };
 
-#define CS_ERROR_INIT { 0, "" }
+#define CS_ERROR_INIT \
+	{             \
+		0, "" \
+	}
 
 /* Set err (may be NULL) and return code, which must be negative. */
 int cs_error_set(struct cs_error *err, int code, const char *fmt, ...) CS_PRINTF(3, 4);
-int cs_error_setv(struct cs_error *err, int code, const char *fmt, va_list ap);
+int cs_error_setv(struct cs_error *err, int code, const char *fmt, va_list ap) CS_PRINTF(3, 0);
 /* Set from an errno value (positive or negative), appending strerror. */
 int cs_error_errno(struct cs_error *err, int errnum, const char *fmt, ...) CS_PRINTF(3, 4);
 /* Prepend context: "ctx: old message". Returns err->code. */

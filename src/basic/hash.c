@@ -123,9 +123,9 @@ int cs_digest_parse(const char *digest, enum cs_hash_alg *ret_alg, struct cs_err
 	}
 	if ((size_t)(colon - digest) == 6 && !memcmp(digest, "sha512", 6)) {
 		if (hexlen != 128 || !all_lower_hex(colon + 1, hexlen))
-			return cs_error_set(err, -CS_E_INPUT,
-					    "invalid digest '%.100s': want 128 lowercase hex digits",
-					    digest);
+			return cs_error_set(
+				err, -CS_E_INPUT,
+				"invalid digest '%.100s': want 128 lowercase hex digits", digest);
 		if (ret_alg)
 			*ret_alg = CS_HASH_SHA512;
 		return 0;

@@ -13,9 +13,9 @@ enum cs_hash_alg {
 	CS_HASH_SHA512,
 };
 
-#define CS_HASH_MAX_LEN	      64
+#define CS_HASH_MAX_LEN 64
 /* "sha512:" + 128 hex + NUL */
-#define CS_DIGEST_STR_MAX     (7 + 2 * CS_HASH_MAX_LEN + 1)
+#define CS_DIGEST_STR_MAX (7 + 2 * CS_HASH_MAX_LEN + 1)
 
 struct cs_hash; /* opaque */
 

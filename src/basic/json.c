@@ -12,7 +12,7 @@ struct cs_json {
 	unsigned flags;
 	int error;
 	unsigned depth;
-	bool expect_value;		  /* a key was just written */
+	bool expect_value;		   /* a key was just written */
 	bool first[CS_JSON_MAX_DEPTH + 1]; /* no element yet at this depth */
 	char kind[CS_JSON_MAX_DEPTH + 1];  /* '{' or '[' */
 	bool done;

@@ -38,28 +38,28 @@ static inline void cs_closep(int *fd)
 	}
 }
 
-#define _cleanup_(f)   __attribute__((cleanup(f)))
-#define _cleanup_free_ _cleanup_(cs_freep)
+#define _cleanup_(f)	__attribute__((cleanup(f)))
+#define _cleanup_free_	_cleanup_(cs_freep)
 #define _cleanup_close_ _cleanup_(cs_closep)
 
 /* Take ownership of a pointer held by a cleanup variable (systemd TAKE_PTR). */
-#define CS_TAKE_PTR(p)                                                                             \
-	({                                                                                         \
-		__typeof__(p) _tp = (p);                                                           \
-		(p) = NULL;                                                                        \
-		_tp;                                                                               \
+#define CS_TAKE_PTR(p)                   \
+	({                               \
+		__typeof__(p) _tp = (p); \
+		(p) = NULL;              \
+		_tp;                     \
 	})
 
-#define CS_TAKE_FD(fd)                                                                             \
-	({                                                                                         \
-		int _tf = (fd);                                                                    \
-		(fd) = -1;                                                                         \
-		_tf;                                                                               \
+#define CS_TAKE_FD(fd)          \
+	({                      \
+		int _tf = (fd); \
+		(fd) = -1;      \
+		_tf;            \
 	})
 
-#define CS_DEFINE_CLEANUP(type, func)                                                              \
-	static inline void func##p(type *p)                                                        \
-	{                                                                                          \
-		if (*p)                                                                            \
-			func(*p);                                                                  \
+#define CS_DEFINE_CLEANUP(type, func)       \
+	static inline void func##p(type *p) \
+	{                                   \
+		if (*p)                     \
+			func(*p);           \
 	}

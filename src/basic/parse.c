@@ -138,7 +138,8 @@ static int parse_with_suffix(const char *s, const char *suffixes, const uint64_t
 
 int cs_parse_size(const char *s, uint64_t *ret)
 {
-	static const uint64_t mults[] = { 1, 1024, 1024, 1ULL << 20, 1ULL << 20, 1ULL << 30,
+	static const uint64_t mults[] = { 1,	      1024,	  1024,
+					  1ULL << 20, 1ULL << 20, 1ULL << 30,
 					  1ULL << 30, 1ULL << 40, 1ULL << 40 };
 
 	return parse_with_suffix(s, "BkKmMgGtT", mults, ret);

@@ -17,8 +17,8 @@ struct cs_progress {
 	void *userdata;
 };
 
-static inline void cs_progress_update(const struct cs_progress *p, const char *what,
-				      uint64_t done, uint64_t total)
+static inline void cs_progress_update(const struct cs_progress *p, const char *what, uint64_t done,
+				      uint64_t total)
 {
 	if (p && p->update)
 		p->update(p->userdata, what, done, total);

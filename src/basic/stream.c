@@ -133,8 +133,7 @@ int cs_stream_from_fd(int fd, bool own_fd, struct cs_stream **ret)
 	return cs_stream_new(&fd_ops, c, ret);
 }
 
-int cs_stream_open_fileat(int dirfd, const char *path, struct cs_stream **ret,
-			  struct cs_error *err)
+int cs_stream_open_fileat(int dirfd, const char *path, struct cs_stream **ret, struct cs_error *err)
 {
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	int r;
@@ -212,8 +211,9 @@ static ssize_t verify_read(void *ctx, void *buf, size_t n, struct cs_error *err)
 	if (r > 0) {
 		c->count += (uint64_t)r;
 		if (c->count > c->max_size)
-			return cs_error_set(err, -CS_E_LIMIT, "%s is larger than the limit of %llu bytes",
-					    c->label, (unsigned long long)c->max_size);
+			return cs_error_set(err, -CS_E_LIMIT,
+					    "%s is larger than the limit of %llu bytes", c->label,
+					    (unsigned long long)c->max_size);
 		if (c->expected_size >= 0 && c->count > (uint64_t)c->expected_size)
 			return cs_error_set(err, -CS_E_INPUT,
 					    "%s is longer than its declared size of %lld bytes",

@@ -14,16 +14,16 @@
 #include "image/ref.h"
 
 struct cs_image_options {
-	const char *platform;	     /* "os/arch[/variant]"; NULL: this machine's */
-	const char *ca_cert;	     /* extra CA bundle (PEM) for registries */
-	bool insecure;		     /* allow plain HTTP registries */
-	bool tls_verify;	     /* verify registry certificates (default true) */
-	const char *auth_file;	     /* overrides $REGISTRY_AUTH_FILE and ~/.docker/config.json */
-	const char *username;	     /* explicit credentials */
+	const char *platform;  /* "os/arch[/variant]"; NULL: this machine's */
+	const char *ca_cert;   /* extra CA bundle (PEM) for registries */
+	bool insecure;	       /* allow plain HTTP registries */
+	bool tls_verify;       /* verify registry certificates (default true) */
+	const char *auth_file; /* overrides $REGISTRY_AUTH_FILE and ~/.docker/config.json */
+	const char *username;  /* explicit credentials */
 	const char *password;
-	const char *engine_host;     /* unix:///PATH; NULL: $DOCKER_HOST, then the usual sockets */
-	const char *tmpdir;	     /* spool space; NULL: $TMPDIR or /var/tmp */
-	unsigned retries;	     /* network retries (with backoff) */
+	const char *engine_host; /* unix:///PATH; NULL: $DOCKER_HOST, then the usual sockets */
+	const char *tmpdir;	 /* spool space; NULL: $TMPDIR or /var/tmp */
+	unsigned retries;	 /* network retries (with backoff) */
 	struct cs_limits limits;
 	const struct cs_progress *progress;
 };
@@ -49,11 +49,12 @@ const char *cs_image_config_digest(const struct cs_image *img);
 const struct cs_image_config *cs_image_config(const struct cs_image *img);
 const struct cs_manifest *cs_image_manifest(const struct cs_image *img);
 size_t cs_image_layer_count(const struct cs_image *img);
+const struct cs_limits *cs_image_limits(const struct cs_image *img);
 struct cs_layer_info *cs_image_layer(struct cs_image *img, size_t i);
 
 /*
  * Walk the layers bottom to top (only layer `only` when >= 0), verifying
  * every digest and feeding every walker in one pass.
  */
-int cs_image_walk(struct cs_image *img, const struct cs_walker *walkers, size_t n_walkers,
-		  int only, struct cs_error *err);
+int cs_image_walk(struct cs_image *img, const struct cs_walker *walkers, size_t n_walkers, int only,
+		  struct cs_error *err);

@@ -29,18 +29,18 @@ enum cs_entry_type {
 };
 
 struct cs_entry {
-	const char *path;	/* cleaned, relative to the root, "" = root */
+	const char *path; /* cleaned, relative to the root, "" = root */
 	enum cs_entry_type type;
-	uint32_t mode;		/* permission bits incl. suid/sgid/sticky (07777) */
+	uint32_t mode; /* permission bits incl. suid/sgid/sticky (07777) */
 	uint32_t uid, gid;
 	const char *uname, *gname; /* NULL if absent */
-	uint64_t size;		/* content bytes of regular files, 0 otherwise */
+	uint64_t size;		   /* content bytes of regular files, 0 otherwise */
 	int64_t mtime;
-	const char *link;	/* symlink: target as stored; hardlink: cleaned target path */
+	const char *link; /* symlink: target as stored; hardlink: cleaned target path */
 	uint32_t devmajor, devminor;
-	unsigned layer;		/* 0 = bottom layer */
-	bool sparse;		/* a sparse file (content is still delivered expanded) */
-	bool has_caps;		/* carries a security.capability xattr (file capabilities) */
+	unsigned layer; /* 0 = bottom layer */
+	bool sparse;	/* a sparse file (content is still delivered expanded) */
+	bool has_caps;	/* carries a security.capability xattr (file capabilities) */
 };
 
 const char *cs_entry_type_name(enum cs_entry_type t);
@@ -56,8 +56,8 @@ struct cs_layer_info {
 	/* filled in by the walk; final when layer_end is called */
 	const char *compression; /* "gzip", "zstd", "none" */
 	uint64_t uncompressed_size;
-	uint64_t entries;	 /* every archive entry */
-	uint64_t files;		 /* entries that are not directories, whiteouts or opaque markers */
+	uint64_t entries; /* every archive entry */
+	uint64_t files;	  /* entries that are not directories, whiteouts or opaque markers */
 	char computed_digest[CS_DIGEST_STR_MAX];  /* of the blob as read */
 	char computed_diff_id[CS_DIGEST_STR_MAX]; /* of the uncompressed tar */
 	bool walked;
@@ -91,9 +91,8 @@ struct cs_walk_budget {
  * entry. Takes ownership of blob. Errors name the layer:
  *   layer 2 'sha256:ab12...': truncated gzip stream
  */
-int cs_layer_read(struct cs_stream *blob, struct cs_layer_info *info,
-		  const struct cs_limits *lim, struct cs_walk_budget *budget,
-		  const struct cs_walker *walkers, size_t n_walkers,
+int cs_layer_read(struct cs_stream *blob, struct cs_layer_info *info, const struct cs_limits *lim,
+		  struct cs_walk_budget *budget, const struct cs_walker *walkers, size_t n_walkers,
 		  const struct cs_progress *progress, struct cs_error *err);
 
 /*

@@ -8,20 +8,20 @@
 #include "basic/macro.h"
 
 struct cs_limits {
-	uint64_t max_entries;	     /* archive entries per image */
-	uint64_t max_path;	     /* bytes in one path name */
-	uint64_t max_file_size;	     /* uncompressed bytes of one file */
-	uint64_t max_layer_size;     /* uncompressed bytes of one layer */
-	uint64_t max_total_size;     /* uncompressed bytes of all layers */
-	uint64_t max_blob_size;	     /* compressed bytes of one blob */
-	uint32_t max_ratio;	     /* uncompressed/compressed, checked past ratio_floor */
-	uint64_t ratio_floor;	     /* bytes before the ratio applies */
-	uint64_t max_manifest_size;  /* bytes of a manifest or index */
-	uint64_t max_config_size;    /* bytes of an image config */
-	uint32_t max_depth;	     /* nested indexes, nested archives */
-	uint32_t max_layers;	     /* layers per image */
-	uint32_t max_symlinks;	     /* symlinks followed in one lookup */
-	uint64_t max_metadata_size;  /* pax headers, long names, xattrs of one entry */
+	uint64_t max_entries;	    /* archive entries per image */
+	uint64_t max_path;	    /* bytes in one path name */
+	uint64_t max_file_size;	    /* uncompressed bytes of one file */
+	uint64_t max_layer_size;    /* uncompressed bytes of one layer */
+	uint64_t max_total_size;    /* uncompressed bytes of all layers */
+	uint64_t max_blob_size;	    /* compressed bytes of one blob */
+	uint32_t max_ratio;	    /* uncompressed/compressed, checked past ratio_floor */
+	uint64_t ratio_floor;	    /* bytes before the ratio applies */
+	uint64_t max_manifest_size; /* bytes of a manifest or index */
+	uint64_t max_config_size;   /* bytes of an image config */
+	uint32_t max_depth;	    /* nested indexes, nested archives */
+	uint32_t max_layers;	    /* layers per image */
+	uint32_t max_symlinks;	    /* symlinks followed in one lookup */
+	uint64_t max_metadata_size; /* pax headers, long names, xattrs of one entry */
 };
 
 static inline void cs_limits_default(struct cs_limits *l)

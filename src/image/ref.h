@@ -26,20 +26,20 @@ enum cs_transport {
 
 /* A parsed docker-style name: [domain/]path[:tag][@digest] */
 struct cs_docker_ref {
-	char *domain;	  /* "docker.io", "localhost:5000" */
-	char *path;	  /* "library/alpine" */
-	char *tag;	  /* NULL if none given */
-	char *digest;	  /* NULL if none given */
+	char *domain; /* "docker.io", "localhost:5000" */
+	char *path;   /* "library/alpine" */
+	char *tag;    /* NULL if none given */
+	char *digest; /* NULL if none given */
 };
 
 struct cs_ref {
 	enum cs_transport transport;
-	char *input;	    /* the reference as given */
-	char *path;	    /* archive/layout/rootfs path */
-	char *tag;	    /* oci/oci-archive tag, docker-archive NAME:TAG */
-	int index;	    /* docker-archive @INDEX, -1 if none */
+	char *input;		   /* the reference as given */
+	char *path;		   /* archive/layout/rootfs path */
+	char *tag;		   /* oci/oci-archive tag, docker-archive NAME:TAG */
+	int index;		   /* docker-archive @INDEX, -1 if none */
 	struct cs_docker_ref name; /* registry (and engine, when it parses) */
-	char *engine_name;  /* engine: as given */
+	char *engine_name;	   /* engine: as given */
 };
 
 int cs_ref_parse(const char *s, struct cs_ref **ret, struct cs_error *err);

@@ -13,9 +13,9 @@
 #include "image/ref.h"
 
 struct cs_manifest_blob {
-	struct cs_buf data;	/* the manifest/index bytes (bounded by limits) */
-	char *media_type;	/* as the source declared it, NULL if unknown */
-	char *expected_digest;	/* digest the bytes must have, NULL if unknown */
+	struct cs_buf data;    /* the manifest/index bytes (bounded by limits) */
+	char *media_type;      /* as the source declared it, NULL if unknown */
+	char *expected_digest; /* digest the bytes must have, NULL if unknown */
 	/*
 	 * Sources without a manifest (legacy docker-archive) may hand over a
 	 * parsed manifest instead of bytes; its layer descriptors may then
