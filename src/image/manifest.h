@@ -10,19 +10,19 @@
 #include "basic/buf.h"
 #include "basic/error.h"
 
-#define CS_MT_OCI_MANIFEST	"application/vnd.oci.image.manifest.v1+json"
-#define CS_MT_OCI_INDEX		"application/vnd.oci.image.index.v1+json"
-#define CS_MT_OCI_CONFIG	"application/vnd.oci.image.config.v1+json"
-#define CS_MT_OCI_LAYER		"application/vnd.oci.image.layer.v1.tar"
-#define CS_MT_OCI_LAYER_GZIP	"application/vnd.oci.image.layer.v1.tar+gzip"
-#define CS_MT_OCI_LAYER_ZSTD	"application/vnd.oci.image.layer.v1.tar+zstd"
-#define CS_MT_OCI_LAYER_ND	"application/vnd.oci.image.layer.nondistributable.v1.tar"
-#define CS_MT_DOCKER_MANIFEST	"application/vnd.docker.distribution.manifest.v2+json"
-#define CS_MT_DOCKER_LIST	"application/vnd.docker.distribution.manifest.list.v2+json"
-#define CS_MT_DOCKER_CONFIG	"application/vnd.docker.container.image.v1+json"
-#define CS_MT_DOCKER_LAYER_GZIP "application/vnd.docker.image.rootfs.diff.tar.gzip"
-#define CS_MT_DOCKER_LAYER_FOREIGN "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
-#define CS_MT_DOCKER_SCHEMA1	"application/vnd.docker.distribution.manifest.v1+json"
+#define CS_MT_OCI_MANIFEST	    "application/vnd.oci.image.manifest.v1+json"
+#define CS_MT_OCI_INDEX		    "application/vnd.oci.image.index.v1+json"
+#define CS_MT_OCI_CONFIG	    "application/vnd.oci.image.config.v1+json"
+#define CS_MT_OCI_LAYER		    "application/vnd.oci.image.layer.v1.tar"
+#define CS_MT_OCI_LAYER_GZIP	    "application/vnd.oci.image.layer.v1.tar+gzip"
+#define CS_MT_OCI_LAYER_ZSTD	    "application/vnd.oci.image.layer.v1.tar+zstd"
+#define CS_MT_OCI_LAYER_ND	    "application/vnd.oci.image.layer.nondistributable.v1.tar"
+#define CS_MT_DOCKER_MANIFEST	    "application/vnd.docker.distribution.manifest.v2+json"
+#define CS_MT_DOCKER_LIST	    "application/vnd.docker.distribution.manifest.list.v2+json"
+#define CS_MT_DOCKER_CONFIG	    "application/vnd.docker.container.image.v1+json"
+#define CS_MT_DOCKER_LAYER_GZIP	    "application/vnd.docker.image.rootfs.diff.tar.gzip"
+#define CS_MT_DOCKER_LAYER_FOREIGN  "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
+#define CS_MT_DOCKER_SCHEMA1	    "application/vnd.docker.distribution.manifest.v1+json"
 #define CS_MT_DOCKER_SCHEMA1_SIGNED "application/vnd.docker.distribution.manifest.v1+prettyjws"
 
 struct cs_kv {
@@ -39,14 +39,14 @@ struct cs_platform {
 
 struct cs_descriptor {
 	char *media_type;
-	char *digest;		/* validated "alg:hex"; NULL only for docker-archive layers */
-	int64_t size;		/* -1 when unknown (docker-archive) */
+	char *digest;		     /* validated "alg:hex"; NULL only for docker-archive layers */
+	int64_t size;		     /* -1 when unknown (docker-archive) */
 	struct cs_platform platform; /* indexes only; fields NULL when absent */
 	bool has_platform;
 	struct cs_kv *annotations;
 	size_t n_annotations;
-	char **urls;		/* foreign layers */
-	char *location;		/* source-private: a path inside an archive */
+	char **urls;	/* foreign layers */
+	char *location; /* source-private: a path inside an archive */
 };
 
 enum cs_manifest_kind {
@@ -56,7 +56,7 @@ enum cs_manifest_kind {
 
 struct cs_manifest {
 	enum cs_manifest_kind kind;
-	char *media_type;	     /* as declared or detected */
+	char *media_type; /* as declared or detected */
 	int schema_version;
 	struct cs_descriptor config; /* images */
 	struct cs_descriptor *layers;
@@ -70,7 +70,7 @@ struct cs_manifest {
 };
 
 struct cs_healthcheck {
-	char **test;	 /* NULL-terminated; ["NONE"] disables */
+	char **test; /* NULL-terminated; ["NONE"] disables */
 	int64_t interval_ns, timeout_ns, start_period_ns, start_interval_ns;
 	int64_t retries;
 };
@@ -92,11 +92,11 @@ struct cs_image_config {
 	char *author;
 	/* config */
 	char *user;
-	char **env;	       /* NULL-terminated, may be NULL */
+	char **env; /* NULL-terminated, may be NULL */
 	char **entrypoint;
 	char **cmd;
 	char *working_dir;
-	char **exposed_ports;  /* "80/tcp" */
+	char **exposed_ports; /* "80/tcp" */
 	char **volumes;
 	char *stop_signal;
 	char **shell;
