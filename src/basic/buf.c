@@ -98,8 +98,11 @@ char *cs_buf_steal(struct cs_buf *b, size_t *ret_len)
 {
 	char *p;
 
-	if (!b->data && buf_reserve(b, 0) < 0)
-		return NULL;
+	if (!b->data) {
+		if (buf_reserve(b, 0) < 0)
+			return NULL;
+		b->data[0] = '\0';
+	}
 	p = b->data;
 	if (ret_len)
 		*ret_len = b->len;

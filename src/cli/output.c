@@ -79,7 +79,7 @@ size_t cli_term_width(FILE *f)
 
 int cli_output_open(struct cli_output *o, const char *path, struct cs_error *err)
 {
-	int fd;
+	int fd, e;
 
 	memset(o, 0, sizeof(*o));
 	if (!path || !strcmp(path, "-")) {
@@ -89,26 +89,29 @@ int cli_output_open(struct cli_output *o, const char *path, struct cs_error *err
 	}
 	o->path = cs_strdup(path);
 	o->tmp = cs_asprintf("%s.tmp.XXXXXX", path);
-	if (!o->path || !o->tmp)
-		return cs_error_errno(err, ENOMEM, "cannot write '%s'", path);
+	if (!o->path || !o->tmp) {
+		e = ENOMEM;
+		goto fail;
+	}
 	fd = mkostemp(o->tmp, O_CLOEXEC);
 	if (fd < 0) {
-		int e = errno;
-
+		e = errno;
 		free(o->tmp);
 		o->tmp = NULL;
-		return cs_error_errno(err, e, "cannot write '%s'", path);
+		goto fail;
 	}
-	(void)fchmod(fd, 0644 & ~(mode_t)0);
+	(void)fchmod(fd, 0644);
 	o->f = fdopen(fd, "w");
 	if (!o->f) {
-		int e = errno;
-
+		e = errno;
 		close(fd);
-		unlink(o->tmp);
-		return cs_error_errno(err, e, "cannot write '%s'", path);
+		goto fail;
 	}
 	return 0;
+fail:
+	/* on failure nothing is left behind, and nothing needs freeing */
+	cli_output_abort(o);
+	return cs_error_errno(err, e, "cannot write '%s'", path);
 }
 
 int cli_output_commit(struct cli_output *o, struct cs_error *err)

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Cataloguing an image: a walker that feeds the catalogers during the one
+ * pass over the layers (alongside the overlay walker and any analyser),
+ * and a finish step that keeps what the merged view still shows, finds the
+ * layer that introduced each package, removes language packages whose
+ * declaring file an OS package owns, derives purls and sorts the result.
+ */
+#pragma once
+
+#include "catalog/cataloger.h"
+#include "image/image.h"
+#include "image/overlay.h"
+
+struct cs_catalog_scan;
+
+/*
+ * catalogers: NULL-terminated selection, or NULL for all of them.
+ * The scan fills `cat` (borrowed).
+ */
+int cs_catalog_scan_new(struct cs_catalog *cat, const struct cs_cataloger *const *catalogers,
+			struct cs_catalog_scan **ret);
+void cs_catalog_scan_free(struct cs_catalog_scan *s);
+CS_DEFINE_CLEANUP(struct cs_catalog_scan *, cs_catalog_scan_free)
+void cs_catalog_scan_walker(struct cs_catalog_scan *s, struct cs_walker *ret);
+/* After the walk: run finish hooks, filter by ov (may be NULL for a single layer). */
+int cs_catalog_scan_finish(struct cs_catalog_scan *s, struct cs_overlay *ov, struct cs_error *err);
+
+/*
+ * Catalogue a whole image in one pass (overlay + every cataloger) and
+ * finish: the usual way to fill a catalog.
+ */
+int cs_catalog_image(struct cs_image *img, struct cs_catalog *cat, struct cs_error *err);
+
+/* OS detection (os.c): parse os-release style content into cat's OS. */
+int cs_os_detect_parse(struct cs_catalog *cat, const struct cs_cataloger_file *f, const char *data,
+		       size_t len, struct cs_error *err);
