@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make demo: the product's main job on a real image. Today that is
-# `customs image inspect` (and a look at the files) of a real Alpine image
+# `customs image inspect` and `customs sbom` of a real Alpine image
 # built from the official minirootfs with podman and skopeo.
 set -euo pipefail
 
@@ -33,9 +33,9 @@ echo
 echo "== customs image inspect oci:$build/demo/alpine.oci:3.20"
 "$customs" image inspect "oci:$demo/alpine.oci:3.20"
 echo
-echo "== customs image ls-files oci:$build/demo/alpine.oci:3.20 (setuid and setgid files)"
-"$customs" image ls-files "oci:$demo/alpine.oci:3.20" | awk '$1 ~ /^...[sS]|^......[sS]/' || true
+echo "== customs sbom oci:$build/demo/alpine.oci:3.20"
+"$customs" sbom "oci:$demo/alpine.oci:3.20"
 echo
-echo "== customs image inspect -f json docker-archive:$build/demo/alpine.docker.tar (layers)"
-"$customs" image inspect -f json "docker-archive:$demo/alpine.docker.tar" |
-	python3 -c 'import json,sys; d=json.load(sys.stdin); [print(" ", l["index"], l["diffId"], l["uncompressedSize"], "bytes,", l["files"], "files") for l in d["layers"]]'
+echo "== customs sbom -f cyclonedx (first components)"
+"$customs" sbom -f cyclonedx "oci:$demo/alpine.oci:3.20" |
+	python3 -c 'import json,sys; d=json.load(sys.stdin); print("  specVersion", d["specVersion"], "-", len(d["components"]), "components"); [print("  ", c.get("purl") or c["type"] + " " + c["name"] + " " + c.get("version", "")) for c in d["components"][:5]]'
