@@ -159,6 +159,7 @@ best_walk() {
 
 gunzip_all() { for b in "$@"; do gzip -dc "$b"; done; }
 cat_all() { for b in "$@"; do cat "$b"; done; }
+sha_all() { openssl dgst -sha256 "$@"; }
 
 prepare
 
@@ -170,8 +171,9 @@ for img in bookworm big; do
 		comp=$(du -cb "${bl[@]}" | tail -1 | cut -f1)
 		cat_all "${bl[@]}" >/dev/null # warm the page cache
 		if [ "$kind" = plain ]; then
-			base=cat
-			bt=$(best_time cat_all "${bl[@]}")
+			# nothing to inflate: the floor is the digest check every reader owes
+			base="sha256"
+			bt=$(best_time sha_all "${bl[@]}")
 		else
 			base="gzip -dc"
 			bt=$(best_time gunzip_all "${bl[@]}")
@@ -188,4 +190,7 @@ for img in bookworm big; do
 	done
 done
 echo "# ratio = walk / baseline (best of $runs); walk = sha256 of blob + decompress +"
-echo "# sha256 of tar (diff_id) + tar parse + merged view; target <= 1.2 for gzip, rss <= 64 MiB"
+echo "# sha256 of tar (diff_id) + tar parse + merged view; target <= 1.2, rss <= 64 MiB"
+echo "# (uncompressed layers: baseline openssl dgst -sha256 (SHA-NI), the digest check no reader may skip)"
+echo
+"$here/sbom.sh" "$build" "$runs"

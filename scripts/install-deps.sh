@@ -14,7 +14,7 @@ pkgs=(
 	# real components used by the tests
 	podman skopeo runc docker-registry mmdebstrap apache2-utils
 	uidmap fuse-overlayfs zstd isal gzip openssl curl ca-certificates
-	python3 time rpm ruby
+	python3 time bc rpm ruby
 	# binary and archive catalogers: go version -m, objcopy, unzip
 	golang-go binutils unzip
 	# SBOM schema validation (tests/sbom-validate: npm ci; npm comes with nodejs here)
