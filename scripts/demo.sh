@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# make demo: the product's main job on a real image. Today that is
-# `customs image inspect` and `customs sbom` of a real Alpine image
+# make demo: the product's main job on a real image: a vulnerability scan
+# of a real Alpine image (with its inspection and SBOM on the way)
 # built from the official minirootfs with podman and skopeo.
 set -euo pipefail
 
@@ -39,3 +39,11 @@ echo
 echo "== customs sbom -f cyclonedx (first components)"
 "$customs" sbom -f cyclonedx "oci:$demo/alpine.oci:3.20" |
 	python3 -c 'import json,sys; d=json.load(sys.stdin); print("  specVersion", d["specVersion"], "-", len(d["components"]), "components"); [print("  ", c.get("purl") or c["type"] + " " + c["name"] + " " + c.get("version", "")) for c in d["components"][:5]]'
+
+echo
+echo "== customs db build --from ../shared/data/feeds/{alpine-secdb,kev}"
+db=$demo/db.sqlite
+"$customs" db build --from "$shared/feeds/alpine-secdb" --from "$shared/feeds/kev" --db "$db"
+echo
+echo "== customs scan image oci:$build/demo/alpine.oci:3.20"
+"$customs" scan image --db "$db" "oci:$demo/alpine.oci:3.20"

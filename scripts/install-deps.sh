@@ -8,13 +8,15 @@ pkgs=(
 	meson ninja-build pkg-config gcc clang clang-format
 	libarchive-dev zlib1g-dev libisal-dev libzstd-dev libssl-dev
 	libcurl4-openssl-dev libjansson-dev libcmocka-dev
-	libyaml-dev libsqlite3-dev
+	libyaml-dev libsqlite3-dev libxml2-dev
 	# fuzzing (libFuzzer runtime) and sanitizers
 	libclang-rt-14-dev
 	# real components used by the tests
 	podman skopeo runc docker-registry mmdebstrap apache2-utils
 	uidmap fuse-overlayfs zstd isal gzip openssl curl ca-certificates
 	python3 time bc rpm ruby
+	# independent references for the OSV/rubysec importer tests
+	python3-yaml ruby-cvss-suite
 	# binary and archive catalogers: go version -m, objcopy, unzip
 	golang-go binutils unzip
 	# SBOM schema validation (tests/sbom-validate: npm ci; npm comes with nodejs here)

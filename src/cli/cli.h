@@ -84,3 +84,10 @@ extern const char cli_image_opts_help[];
 
 int cmd_image(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+int cmd_db(int argc, char **argv);
+/*
+ * The vulnerability database path (new string, NULL without memory): opt
+ * (--db), else $CUSTOMS_DB, else $XDG_CACHE_HOME/customs/db.sqlite.
+ */
+char *cli_db_path(const char *opt);

@@ -19,7 +19,9 @@ static int cmd_version(int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
+	{ "db", cmd_db, "build and inspect the vulnerability database" },
 	{ "image", cmd_image, "inspect images and list their files" },
+	{ "scan", cmd_scan, "find known vulnerabilities (image, rootfs, sbom)" },
 	{ "sbom", cmd_sbom, "list every package of an image (CycloneDX, SPDX, JSON, table)" },
 	{ "version", cmd_version, "print the version" },
 };

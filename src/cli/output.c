@@ -264,3 +264,17 @@ int cli_image_opts_parse(struct cli_image_opts *o, int opt, const char *arg)
 	}
 	return 0;
 }
+
+char *cli_db_path(const char *opt)
+{
+	const char *env = getenv("CUSTOMS_DB"), *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+
+	if (opt)
+		return cs_strdup(opt);
+	if (env && *env)
+		return cs_strdup(env);
+	if (xdg && *xdg == '/')
+		return cs_asprintf("%s/customs/db.sqlite", xdg);
+	return cs_asprintf("%s/.cache/customs/db.sqlite", home && *home ? home : "/root");
+}
