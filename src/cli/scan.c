@@ -15,15 +15,15 @@
 #include "catalog/catalog.h"
 #include "cli/cli.h"
 #include "match/match.h"
+#include "report/report.h"
 #include "sbom/sbom.h"
 
-#define SCAN_SCHEMA    "customs.scan/v1"
 #define SBOM_INPUT_MAX (256u << 20)
 
 struct scan_opts {
 	const char *db;
 	const char *output;
-	enum cli_format format;
+	enum cs_report_format format;
 	bool severities[CS_SEV_CRITICAL + 1]; /* shown severities */
 	bool ignore_unfixed;
 	int exit_code;
@@ -48,173 +48,21 @@ static int parse_severities(const char *s, bool *sev)
 	return 0;
 }
 
-static void warn_db_age(struct cs_vulndb *db, uint64_t max_age)
+/* When the database was built (new string, NULL if unknown); warn when it is old. */
+static char *db_built(struct cs_vulndb *db, uint64_t max_age)
 {
 	_cleanup_(cs_vulndb_info_freep) struct cs_vulndb_info *info = NULL;
 	struct cs_error err = CS_ERROR_INIT;
 	struct tm tm = { 0 };
-	time_t built;
 
-	if (max_age == 0 || cs_vulndb_info(db, &info, &err) < 0 || !info->built)
-		return;
-	if (!strptime(info->built, "%Y-%m-%dT%H:%M:%S", &tm))
-		return;
-	built = timegm(&tm);
-	if (time(NULL) - built > (time_t)max_age)
+	if (cs_vulndb_info(db, &info, &err) < 0 || !info->built)
+		return NULL;
+	if (max_age > 0 && strptime(info->built, "%Y-%m-%dT%H:%M:%S", &tm) &&
+	    time(NULL) - timegm(&tm) > (time_t)max_age)
 		cs_log_warn("the vulnerability database was built %s, more than %llu days ago: "
 			    "run 'customs db build' or 'customs db update'",
 			    info->built, (unsigned long long)(max_age / 86400));
-}
-
-static const char *fix_label(const struct cs_finding *f)
-{
-	return cs_fix_state_name(f->fix_state);
-}
-
-static int print_table(struct cs_findings *fs, struct cs_catalog *cat, const char *target, FILE *f,
-		       size_t width, bool colour)
-{
-	static const char *head[] = { "PACKAGE",   "VULNERABILITY", "SEVERITY", "STATUS",
-				      "INSTALLED", "FIXED",	    "TITLE" };
-	static const char *colours[] = { "", "", "\033[34m", "\033[33m", "\033[31m", "\033[1;31m" };
-	_cleanup_(cs_table_freep) struct cs_table *t = NULL;
-	size_t counts[CS_SEV_CRITICAL + 1] = { 0 };
-	const struct cs_os_release *os = cs_catalog_os(cat);
-	int r;
-
-	r = cs_table_new(7, head, &t);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < fs->n; i++) {
-		const struct cs_finding *x = &fs->v[i];
-		_cleanup_free_ char *title = NULL, *id = NULL;
-
-		counts[x->severity]++;
-		title = cs_asprintf("%s%s", x->kev ? "[KEV] " : "", x->title ? x->title : "");
-		id = x->n_aliases ? cs_asprintf("%s (+%zu)", x->id, x->n_aliases)
-				  : cs_strdup(x->id);
-		r = cs_table_add(t, x->pkg->name, id, cs_severity_name(x->severity), fix_label(x),
-				 x->installed, x->fixed, title);
-		if (r < 0)
-			return r;
-	}
-	fprintf(f, "%s (%s %s)\n", target, os && os->id ? os->id : "unknown OS",
-		os && os->version_id ? os->version_id : "");
-	fprintf(f, "Packages: %zu  Vulnerabilities: %zu (", cs_catalog_count(cat), fs->n);
-	for (int s = CS_SEV_CRITICAL; s >= CS_SEV_UNKNOWN; s--)
-		fprintf(f, "%s%s%s: %zu%s%s", colour ? colours[s] : "", cs_severity_name(s), "",
-			counts[s], colour && *colours[s] ? "\033[0m" : "",
-			s > CS_SEV_UNKNOWN ? ", " : ")\n\n");
-	if (fs->n == 0)
-		return 0;
-	return cs_table_print(t, f, width);
-}
-
-static void json_finding(struct cs_json *j, const struct cs_finding *x)
-{
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "id", x->id);
-	cs_json_kv_strv(j, "aliases", x->aliases);
-	cs_json_key(j, "package");
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "name", x->pkg->name);
-	cs_json_kv_string(j, "type", cs_pkg_type_name(x->pkg->type));
-	cs_json_kv_string(j, "version", x->pkg->version);
-	cs_json_kv_string(j, "sourceName", x->pkg->source_name);
-	cs_json_kv_string(j, "purl", x->pkg->purl);
-	cs_json_kv_string(j, "path", x->pkg->path);
-	cs_json_kv_uint(j, "layer", x->pkg->introduced);
-	cs_json_end_object(j);
-	cs_json_kv_string(j, "namespace", x->namespace);
-	cs_json_kv_string(j, "matchedName", x->matched_name);
-	cs_json_kv_string(j, "installedVersion", x->installed);
-	cs_json_kv_string(j, "fixedVersion", x->fixed);
-	cs_json_kv_string(j, "fixState", cs_fix_state_name(x->fix_state));
-	cs_json_kv_string(j, "severity", cs_severity_name(x->severity));
-	cs_json_kv_string(j, "severitySource", x->severity_source);
-	cs_json_key(j, "cvss3");
-	if (x->cvss3_score > 0) {
-		cs_json_begin_object(j);
-		cs_json_key(j, "score");
-		cs_json_double(j, x->cvss3_score);
-		cs_json_kv_string(j, "vector", x->cvss3_vector);
-		cs_json_end_object(j);
-	} else {
-		cs_json_null(j);
-	}
-	cs_json_key(j, "cvss4");
-	if (x->cvss4_score > 0 || x->cvss4_vector) {
-		cs_json_begin_object(j);
-		cs_json_key(j, "score");
-		cs_json_double(j, x->cvss4_score);
-		cs_json_kv_string(j, "vector", x->cvss4_vector);
-		cs_json_end_object(j);
-	} else {
-		cs_json_null(j);
-	}
-	cs_json_kv_bool(j, "kev", x->kev);
-	cs_json_kv_string(j, "kevDateAdded", x->kev_date_added);
-	cs_json_key(j, "epss");
-	if (x->epss >= 0) {
-		cs_json_begin_object(j);
-		cs_json_key(j, "score");
-		cs_json_double(j, x->epss);
-		cs_json_key(j, "percentile");
-		cs_json_double(j, x->epss_percentile);
-		cs_json_end_object(j);
-	} else {
-		cs_json_null(j);
-	}
-	cs_json_kv_string(j, "title", x->title);
-	cs_json_kv_string(j, "url", x->url);
-	cs_json_kv_string(j, "sources", x->sources);
-	cs_json_kv_string(j, "note", x->note);
-	cs_json_end_object(j);
-}
-
-static int print_json(struct cs_findings *fs, struct cs_catalog *cat, const char *target,
-		      const char *kind, FILE *f, struct cs_error *err)
-{
-	const struct cs_os_release *os = cs_catalog_os(cat);
-	struct cs_json *j = NULL;
-	int r = cs_json_new_file(f, CS_JSON_PRETTY, &j);
-
-	if (r < 0)
-		return cs_error_errno(err, r, "cannot write JSON");
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "schema", SCAN_SCHEMA);
-	cs_json_key(j, "target");
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "kind", kind);
-	cs_json_kv_string(j, "name", target);
-	cs_json_kv_uint(j, "packages", cs_catalog_count(cat));
-	cs_json_end_object(j);
-	cs_json_key(j, "os");
-	if (os) {
-		cs_json_begin_object(j);
-		cs_json_kv_string(j, "id", os->id);
-		cs_json_kv_string(j, "versionId", os->version_id);
-		cs_json_end_object(j);
-	} else {
-		cs_json_null(j);
-	}
-	cs_json_key(j, "findings");
-	cs_json_begin_array(j);
-	for (size_t i = 0; i < fs->n; i++)
-		json_finding(j, &fs->v[i]);
-	cs_json_end_array(j);
-	cs_json_kv_uint(j, "count", fs->n);
-	cs_json_key(j, "warnings");
-	cs_json_begin_array(j);
-	for (size_t i = 0; i < fs->n_warnings; i++)
-		cs_json_string(j, fs->warnings[i]);
-	for (size_t i = 0; i < cs_catalog_warning_count(cat); i++)
-		cs_json_string(j, cs_catalog_warning(cat, i));
-	cs_json_end_array(j);
-	cs_json_end_object(j);
-	r = cs_json_finish(j);
-	cs_json_free(j);
-	return r < 0 ? cs_error_errno(err, r, "cannot write JSON") : 0;
+	return cs_strdup(info->built);
 }
 
 static bool severity_selected(const struct cs_finding *f, void *ud)
@@ -228,7 +76,7 @@ static const char scan_help[] =
 	"usage: customs scan image REF | rootfs DIR | sbom FILE [OPTIONS]\n\n"
 	"Find known vulnerabilities in an image, a root filesystem or an SBOM\n"
 	"(CycloneDX or SPDX JSON).\n\n"
-	"  -f, --format table|json\n"
+	"  -f, --format FORMAT     table, json, sarif, cyclonedx, junit or html\n"
 	"  -o, --output FILE\n"
 	"  --db PATH               vulnerability database (default $CUSTOMS_DB,\n"
 	"                          $XDG_CACHE_HOME/customs/db.sqlite)\n"
@@ -252,17 +100,18 @@ static int run_scan(const char *kind, int argc, char **argv)
 		CLI_IMAGE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const table_json[] = { "table", "json", NULL };
 	_cleanup_(cs_image_freep) struct cs_image *img = NULL;
 	_cleanup_(cs_catalog_freep) struct cs_catalog *cat = NULL;
 	_cleanup_(cs_vulndb_closep) struct cs_vulndb *db = NULL;
 	_cleanup_(cs_findings_freep) struct cs_findings *fs = NULL;
-	_cleanup_free_ char *dbpath = NULL, *ref = NULL;
+	_cleanup_free_ char *dbpath = NULL, *ref = NULL, *built = NULL;
 	struct cs_match_options mo = { 0 };
 	struct cs_error err = CS_ERROR_INIT;
 	struct scan_opts so = { .db_max_age = 7 * 86400 };
 	struct cli_image_opts io;
 	struct cli_output out;
+	struct cs_scan_report rep = { 0 };
+	struct cs_report_options ropts = { 0 };
 	const char *target;
 	int c, r;
 
@@ -273,10 +122,14 @@ static int run_scan(const char *kind, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (cli_parse_format(optarg, table_json, &so.format) < 0) {
-				r = cli_usage_error("unknown format '%s' (table, json)", optarg);
+			c = cs_report_format_from_name(optarg);
+			if (c < 0) {
+				r = cli_usage_error("unknown format '%s' (table, json, sarif, "
+						    "cyclonedx, junit, html)",
+						    optarg);
 				goto done;
 			}
+			so.format = (enum cs_report_format)c;
 			break;
 		case 'o':
 			so.output = optarg;
@@ -344,7 +197,7 @@ static int run_scan(const char *kind, int argc, char **argv)
 		r = cli_fail(&err);
 		goto done;
 	}
-	warn_db_age(db, so.db_max_age);
+	built = db_built(db, so.db_max_age);
 	if (!strcmp(kind, "sbom")) {
 		_cleanup_(cs_stream_freep) struct cs_stream *s = NULL;
 		struct cs_buf b = CS_BUF_INIT(SBOM_INPUT_MAX);
@@ -385,11 +238,15 @@ static int run_scan(const char *kind, int argc, char **argv)
 		r = cli_fail(&err);
 		goto done;
 	}
-	if (so.format == CLI_FORMAT_JSON)
-		r = print_json(fs, cat, target, kind, out.f, &err);
-	else
-		r = print_table(fs, cat, target, out.f, cli_term_width(out.f),
-				out.tty && !getenv("NO_COLOR"));
+	rep.kind = kind;
+	rep.target = target;
+	rep.img = img;
+	rep.cat = cat;
+	rep.findings = fs;
+	rep.db_built = built;
+	ropts.width = cli_term_width(out.f);
+	ropts.colour = out.tty && !getenv("NO_COLOR");
+	r = cs_report_write(so.format, &rep, &ropts, out.f, &err);
 	if (r < 0) {
 		if (!err.code)
 			cs_error_errno(&err, r, "cannot write the report");

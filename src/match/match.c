@@ -7,6 +7,7 @@
  * vulnerability however many ids and feeds name it. A version or range
  * that cannot be compared is a warning, never a silent "not affected".
  */
+#include <assert.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -503,6 +504,8 @@ static void finding_done(struct cs_finding *f)
 	free(f->url);
 	free(f->sources);
 	free(f->note);
+	free(f->suppressed_by);
+	free(f->justification);
 }
 
 void cs_findings_free(struct cs_findings *f)
@@ -515,7 +518,33 @@ void cs_findings_free(struct cs_findings *f)
 	for (size_t i = 0; i < f->n_warnings; i++)
 		free(f->warnings[i]);
 	free(f->warnings);
+	for (size_t i = 0; i < f->n_suppressed; i++)
+		finding_done(&f->suppressed[i]);
+	free(f->suppressed);
 	free(f);
+}
+
+int cs_findings_suppress(struct cs_findings *f, size_t i, const char *by, const char *why)
+{
+	struct cs_finding *x;
+
+	assert(i < f->n);
+	if (CS_GROW(f->suppressed, f->cap_suppressed, f->n_suppressed + 1) < 0)
+		return -ENOMEM;
+	x = &f->suppressed[f->n_suppressed];
+	*x = f->v[i];
+	x->suppressed_by = by ? cs_strdup(by) : NULL;
+	x->justification = why ? cs_strdup(why) : NULL;
+	if ((by && !x->suppressed_by) || (why && !x->justification)) {
+		free(x->suppressed_by);
+		free(x->justification);
+		x->suppressed_by = x->justification = NULL;
+		return -ENOMEM;
+	}
+	f->n_suppressed++;
+	memmove(&f->v[i], &f->v[i + 1], (f->n - i - 1) * sizeof(*f->v));
+	f->n--;
+	return 0;
 }
 
 void cs_findings_filter(struct cs_findings *f, bool (*keep)(const struct cs_finding *, void *),

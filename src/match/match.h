@@ -36,6 +36,9 @@ struct cs_finding {
 	char *url;
 	char *sources; /* the feeds that reported it, comma-separated */
 	char *note;
+	/* set on suppressed findings only (cs_findings_suppress) */
+	char *suppressed_by; /* "ignore-file:PATH", "vex:PATH"... */
+	char *justification; /* why: the reason, the VEX justification/statement */
 };
 
 struct cs_findings {
@@ -44,6 +47,12 @@ struct cs_findings {
 	/* versions or ranges the matcher could not evaluate, one line each */
 	char **warnings;
 	size_t n_warnings;
+	/*
+	 * findings an ignore file or a VEX statement suppressed: never gating,
+	 * shown in reports with why
+	 */
+	struct cs_finding *suppressed;
+	size_t n_suppressed, cap_suppressed;
 };
 
 struct cs_match_options {
@@ -59,6 +68,12 @@ CS_DEFINE_CLEANUP(struct cs_findings *, cs_findings_free)
 /* Keep only the findings keep() accepts (the others are freed). */
 void cs_findings_filter(struct cs_findings *f, bool (*keep)(const struct cs_finding *, void *),
 			void *ud);
+
+/*
+ * Move finding i to the suppressed list, recording by whom and why (both
+ * copied). The findings after i shift down by one.
+ */
+int cs_findings_suppress(struct cs_findings *f, size_t i, const char *by, const char *why);
 
 /* The namespace a package's advisories live in, or NULL (new string). */
 char *cs_match_namespace(const struct cs_package *p, const struct cs_os_release *os);
