@@ -16,7 +16,7 @@ pkgs=(
 	uidmap fuse-overlayfs zstd isal gzip openssl curl ca-certificates
 	python3 time bc rpm ruby
 	# independent references for the OSV/rubysec importer tests
-	python3-yaml ruby-cvss-suite
+	python3-yaml python3-packaging ruby-cvss-suite
 	# binary and archive catalogers: go version -m, objcopy, unzip
 	golang-go binutils unzip
 	# SBOM schema validation (tests/sbom-validate: npm ci; npm comes with nodejs here)

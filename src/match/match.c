@@ -169,7 +169,7 @@ struct event {
 };
 
 static int range_affects(enum cs_version_scheme s, const char *v, json_t *events, bool *ret,
-			 struct cs_error *err)
+			 char **ret_fix, struct cs_error *err)
 {
 	struct event ev[MAX_EVENTS];
 	size_t n = 0, i;
@@ -234,6 +234,17 @@ static int range_affects(enum cs_version_scheme s, const char *v, json_t *events
 		}
 	}
 	*ret = affected;
+	/* the fix of the interval the version is in: the first fixed event above it */
+	for (i = 0; affected && ret_fix && i < n; i++) {
+		if (strcmp(ev[i].kind, "fixed") || !strcmp(ev[i].version, "0"))
+			continue;
+		if ((r = cmp_versions(s, v, ev[i].version, &c, err)) < 0)
+			return r;
+		if (c < 0) {
+			*ret_fix = cs_strdup(ev[i].version);
+			return *ret_fix ? 0 : -ENOMEM;
+		}
+	}
 	return 0;
 }
 
@@ -263,6 +274,12 @@ static int any_satisfied(enum cs_version_scheme s, const char *v, json_t *reqs, 
 
 int cs_match_ranges(enum cs_version_scheme scheme, const char *v, const char *ranges, bool *ret,
 		    struct cs_error *err)
+{
+	return cs_match_ranges_fix(scheme, v, ranges, ret, NULL, err);
+}
+
+int cs_match_ranges_fix(enum cs_version_scheme scheme, const char *v, const char *ranges, bool *ret,
+			char **ret_fix, struct cs_error *err)
 {
 	json_error_t jerr;
 	json_t *root = json_loads(ranges ? ranges : "[]", JSON_REJECT_DUPLICATES, &jerr);
@@ -307,12 +324,12 @@ int cs_match_ranges(enum cs_version_scheme scheme, const char *v, const char *ra
 				goto out;
 			hit = !in_patched && !in_unaffected;
 		} else if (json_is_array(rg)) {
-			r = range_affects(scheme, v, rg, &hit, err);
+			r = range_affects(scheme, v, rg, &hit, ret_fix, err);
 			if (r < 0)
 				goto out;
 		} else {
 			/* a flat list of events: the whole array is one range */
-			r = range_affects(scheme, v, root, &hit, err);
+			r = range_affects(scheme, v, root, &hit, ret_fix, err);
 			if (r < 0)
 				goto out;
 			*ret = hit;
@@ -385,13 +402,14 @@ static int on_affected(void *ud, const struct cs_affected *a, struct cs_error *e
 	struct pkg_ctx *c = ud;
 	struct cs_error merr = CS_ERROR_INIT;
 	struct raw_match *m;
+	_cleanup_free_ char *fix = NULL;
 	bool hit = false;
 	int r;
 
 	(void)err;
 	if (a->fix_state == CS_FIX_NOT_AFFECTED)
 		return 0;
-	r = cs_match_ranges(a->scheme, c->version, a->ranges, &hit, &merr);
+	r = cs_match_ranges_fix(a->scheme, c->version, a->ranges, &hit, &fix, &merr);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
@@ -404,7 +422,10 @@ static int on_affected(void *ud, const struct cs_affected *a, struct cs_error *e
 	m = &c->m[c->n];
 	memset(m, 0, sizeof(*m));
 	m->id = cs_strdup(a->vuln_id);
-	m->fixed = a->fix_state == CS_FIX_FIXED ? cs_strdup(a->fixed) : NULL;
+	/* the fix on the installed version's own line when the ranges tell it */
+	m->fixed = a->fix_state != CS_FIX_FIXED ? NULL
+		   : fix			? CS_TAKE_PTR(fix)
+						: cs_strdup(a->fixed);
 	m->source = cs_strdup(a->source);
 	m->note = cs_strdup(a->note);
 	m->namespace = cs_strdup(c->namespace);
@@ -656,6 +677,34 @@ static int merge_package(struct pkg_ctx *c, const struct cs_match_options *opts,
 	return 0;
 }
 
+#define TITLE_MAX 120
+
+/*
+ * A one-line title: the summary, cut at its first sentence or at a word
+ * before TITLE_MAX bytes (some feeds only have a long description).
+ */
+static char *make_title(const char *s)
+{
+	size_t n, cut;
+	const char *dot;
+
+	if (!s)
+		return NULL;
+	n = strcspn(s, "\n");
+	if (n <= TITLE_MAX)
+		return cs_strndup(s, n);
+	dot = memmem(s, TITLE_MAX, ". ", 2);
+	if (dot)
+		return cs_strndup(s, (size_t)(dot - s) + 1);
+	cut = TITLE_MAX - 3;
+	while (cut > TITLE_MAX / 2 && s[cut] != ' ')
+		cut--;
+	/* never split a UTF-8 sequence */
+	while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+		cut--;
+	return cs_asprintf("%.*s...", (int)cut, s);
+}
+
 /* Fill details from the vulnerability records, KEV and EPSS. */
 static int enrich(struct cs_vulndb *db, struct cs_finding *f, struct cs_error *err)
 {
@@ -663,18 +712,33 @@ static int enrich(struct cs_vulndb *db, struct cs_finding *f, struct cs_error *e
 	_cleanup_(cs_kev_freep) struct cs_kev *k = NULL;
 	int r;
 
-	r = cs_vulndb_get_vuln(db, f->id, &v, err);
-	for (size_t i = 0; r == 0 && i < f->n_aliases; i++)
-		r = cs_vulndb_get_vuln(db, f->aliases[i], &v, err);
-	if (r < 0)
-		return r;
-	if (v) {
-		f->title = cs_strdup(v->summary);
-		f->url = cs_strdup(v->url);
-		f->cvss3_score = v->cvss3_score;
-		f->cvss3_vector = cs_strdup(v->cvss3_vector);
-		f->cvss4_score = v->cvss4_score;
-		f->cvss4_vector = cs_strdup(v->cvss4_vector);
+	/*
+	 * the records of the id and of its aliases each may hold part of the
+	 * story (an OVAL stub with a severity, the OSV record with a summary):
+	 * take each detail from the first record that has it
+	 */
+	for (size_t i = 0; i <= f->n_aliases; i++) {
+		cs_vuln_free(v);
+		v = NULL;
+		r = cs_vulndb_get_vuln(db, i == 0 ? f->id : f->aliases[i - 1], &v, err);
+		if (r < 0)
+			return r;
+		if (r == 0 || !v)
+			continue;
+		if (!f->title && v->summary && !(f->title = make_title(v->summary)))
+			return -ENOMEM;
+		if (!f->url && v->url && !(f->url = cs_strdup(v->url)))
+			return -ENOMEM;
+		if (f->cvss3_score <= 0 && v->cvss3_score > 0) {
+			f->cvss3_score = v->cvss3_score;
+			free(f->cvss3_vector);
+			f->cvss3_vector = cs_strdup(v->cvss3_vector);
+		}
+		if (f->cvss4_score <= 0 && v->cvss4_score > 0) {
+			f->cvss4_score = v->cvss4_score;
+			free(f->cvss4_vector);
+			f->cvss4_vector = cs_strdup(v->cvss4_vector);
+		}
 		if (f->severity == CS_SEV_UNKNOWN && v->severity != CS_SEV_UNKNOWN) {
 			f->severity = v->severity;
 			f->severity_source = "advisory";

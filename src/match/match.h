@@ -84,3 +84,7 @@ char *cs_match_namespace(const struct cs_package *p, const struct cs_os_release 
  */
 int cs_match_ranges(enum cs_version_scheme scheme, const char *v, const char *ranges, bool *ret,
 		    struct cs_error *err);
+/* The same; when affected, *ret_fix (if not NULL) is the fixed version of the
+ * range interval v is in (new string), or stays NULL when none is known. */
+int cs_match_ranges_fix(enum cs_version_scheme scheme, const char *v, const char *ranges, bool *ret,
+			char **ret_fix, struct cs_error *err);

@@ -213,6 +213,42 @@ static void test_ranges(void **state)
 				    "[{\"introduced\":\"1.0.0\"}]", &hit, &err) < 0);
 }
 
+/* the fix reported is the one of the release line the version is on */
+static void test_range_fix(void **state)
+{
+	static const char two_lines[] = "[[{\"introduced\":\"0\"},{\"fixed\":\"1.21.11\"},"
+					"{\"introduced\":\"1.22.0-0\"},{\"fixed\":\"1.22.4\"}]]";
+	struct cs_error err = CS_ERROR_INIT;
+	char *fix = NULL;
+	bool hit;
+
+	(void)state;
+	assert_int_equal(
+		cs_match_ranges_fix(CS_VERSION_SEMVER, "1.15.2", two_lines, &hit, &fix, &err), 0);
+	assert_true(hit);
+	assert_string_equal(fix, "1.21.11");
+	free(fix);
+	fix = NULL;
+	assert_int_equal(
+		cs_match_ranges_fix(CS_VERSION_SEMVER, "1.22.1", two_lines, &hit, &fix, &err), 0);
+	assert_true(hit);
+	assert_string_equal(fix, "1.22.4");
+	free(fix);
+	fix = NULL;
+	assert_int_equal(
+		cs_match_ranges_fix(CS_VERSION_SEMVER, "1.22.4", two_lines, &hit, &fix, &err), 0);
+	assert_false(hit);
+	assert_null(fix);
+	/* last_affected only: affected, no fix known */
+	assert_int_equal(
+		cs_match_ranges_fix(CS_VERSION_SEMVER, "1.0.0",
+				    "[[{\"introduced\":\"0\"},{\"last_affected\":\"1.2.0\"}]]",
+				    &hit, &fix, &err),
+		0);
+	assert_true(hit);
+	assert_null(fix);
+}
+
 static void test_namespaces(void **state)
 {
 	struct cs_catalog *cat;
@@ -241,6 +277,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_range_fix),
 		cmocka_unit_test(test_namespaces),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
