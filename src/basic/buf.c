@@ -34,6 +34,8 @@ static int buf_reserve(struct cs_buf *b, size_t n)
 
 	if (cs_add_overflow(b->len, n, &need) || need > b->max)
 		return -CS_E_LIMIT;
+	if (need == SIZE_MAX)
+		return -ENOMEM;
 	if (need + 1 <= b->cap)
 		return 0;
 	ncap = b->cap ? b->cap : 256;
@@ -41,7 +43,8 @@ static int buf_reserve(struct cs_buf *b, size_t n)
 		if (cs_mul_overflow(ncap, (size_t)2, &ncap))
 			return -ENOMEM;
 	}
-	if (ncap > b->max + 1)
+	/* room for the terminating NUL; max may be SIZE_MAX ("no limit") */
+	if (b->max < SIZE_MAX && ncap > b->max + 1)
 		ncap = b->max + 1;
 	p = realloc(b->data, ncap);
 	if (!p)
