@@ -194,3 +194,5 @@ echo "# sha256 of tar (diff_id) + tar parse + merged view; target <= 1.2, rss <=
 echo "# (uncompressed layers: baseline openssl dgst -sha256 (SHA-NI), the digest check no reader may skip)"
 echo
 "$here/sbom.sh" "$build" "$runs"
+echo
+"$here/scan.sh" "$build" "$runs"

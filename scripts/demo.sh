@@ -47,3 +47,7 @@ db=$demo/db.sqlite
 echo
 echo "== customs scan image oci:$build/demo/alpine.oci:3.20"
 "$customs" scan image --db "$db" "oci:$demo/alpine.oci:3.20"
+"$customs" -q scan image --db "$db" -f html -o "$demo/report.html" "oci:$demo/alpine.oci:3.20"
+"$customs" -q scan image --db "$db" -f sarif -o "$demo/report.sarif" "oci:$demo/alpine.oci:3.20"
+echo
+echo "reports: $demo/report.html (open in a browser), $demo/report.sarif (code scanning)"

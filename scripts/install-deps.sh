@@ -21,6 +21,8 @@ pkgs=(
 	golang-go binutils unzip
 	# SBOM schema validation (tests/sbom-validate: npm ci; npm comes with nodejs here)
 	nodejs
+	# the HTML report rendered headless (tests/e2e/report.sh)
+	chromium
 )
 
 missing=()

@@ -67,6 +67,7 @@ struct cs_catalog_scan {
 	bool *interested; /* per cataloger, for the current file */
 	bool buffering;
 	bool sniffed;
+	bool overflowed; /* dropped: larger than its entry said */
 	struct cs_buf content;
 };
 
@@ -127,6 +128,7 @@ static int scan_entry(void *ud, const struct cs_entry *e, struct cs_error *err)
 
 	(void)err;
 	s->buffering = false;
+	s->overflowed = false;
 	if (e->type != CS_ENTRY_REG)
 		return 0;
 	for (size_t i = 0; i < s->n; i++) {
@@ -157,7 +159,12 @@ static int scan_entry(void *ud, const struct cs_entry *e, struct cs_error *err)
 	return 1;
 }
 
-/* Let catalogers with a sniff() look at the first bytes; stop if nobody is left. */
+/*
+ * Let catalogers with a sniff() look at the first bytes; stop if nobody is
+ * left. They see exactly the first SNIFF_BYTES (fewer only for a shorter
+ * file), however the content was chunked, so the decision is a function of
+ * those bytes alone (the layer cache keeps only them for a turned-down file).
+ */
 static void scan_sniff(struct cs_catalog_scan *s)
 {
 	bool any = false;
@@ -166,7 +173,7 @@ static void scan_sniff(struct cs_catalog_scan *s)
 	for (size_t i = 0; i < s->n; i++) {
 		if (s->interested[i] && s->list[i]->sniff)
 			s->interested[i] = s->list[i]->sniff(s->content.data ? s->content.data : "",
-							     s->content.len);
+							     CS_MIN(s->content.len, SNIFF_BYTES));
 		any = any || s->interested[i];
 	}
 	if (!any)
@@ -185,6 +192,7 @@ static int scan_data(void *ud, const struct cs_entry *e, const void *p, size_t n
 	if (r == -CS_E_LIMIT) {
 		/* the entry lied about its size; skip the file */
 		s->buffering = false;
+		s->overflowed = true;
 		return cs_catalog_warn(s->cat, "skipped '%s' in layer %u: larger than declared",
 				       e->path, e->layer);
 	}
@@ -234,6 +242,43 @@ static int scan_data_end(void *ud, const struct cs_entry *e, struct cs_error *er
 		cs_buf_init(&s->content, 0);
 	}
 	return 0;
+}
+
+int cs_catalog_scan_pending_(struct cs_catalog_scan *s, const char **data, size_t *len,
+			     bool *stateful)
+{
+	if (s->buffering && !s->sniffed)
+		scan_sniff(s);
+	*data = s->content.data ? s->content.data : "";
+	*len = s->content.len;
+	*stateful = false;
+	if (s->overflowed)
+		return -1;
+	if (!s->buffering) {
+		*len = CS_MIN(*len, (size_t)SNIFF_BYTES);
+		return 0;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		if (s->interested[i] && s->list[i]->state_new)
+			*stateful = true;
+	return 1;
+}
+
+bool cs_catalog_scan_wants_(const struct cs_catalog_scan *s, const struct cs_entry *e)
+{
+	if (e->type != CS_ENTRY_REG)
+		return false;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->list[i]->wants(e->path, e) && e->size <= s->list[i]->max_size)
+			return true;
+	return false;
+}
+
+const struct cs_cataloger *const *cs_catalog_scan_catalogers_(const struct cs_catalog_scan *s,
+							      size_t *ret_n)
+{
+	*ret_n = s->n;
+	return s->list;
 }
 
 void cs_catalog_scan_walker(struct cs_catalog_scan *s, struct cs_walker *ret)

@@ -32,6 +32,18 @@ int cs_catalog_scan_finish(struct cs_catalog_scan *s, struct cs_overlay *ov, str
  */
 int cs_catalog_image(struct cs_image *img, struct cs_catalog *cat, struct cs_error *err);
 
+/*
+ * cs_catalog_image with a layer cache (image/layercache.h; NULL: none):
+ * layers whose record the cache holds are replayed and never opened, the
+ * others are read and, once verified, recorded. The result is the same as
+ * without the cache. Only layers whose diff_id comes from a config that was
+ * checked against its digest are cached; cache trouble is never an error
+ * (debug log, the layer is read).
+ */
+struct cs_layer_cache;
+int cs_catalog_image_cached(struct cs_image *img, struct cs_catalog *cat,
+			    struct cs_layer_cache *cache, struct cs_error *err);
+
 /* OS detection (os.c): parse os-release style content into cat's OS. */
 int cs_os_detect_parse(struct cs_catalog *cat, const struct cs_cataloger_file *f, const char *data,
 		       size_t len, struct cs_error *err);

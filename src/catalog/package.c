@@ -226,6 +226,11 @@ struct cs_package **cs_catalog_packages_(struct cs_catalog *c, size_t **ret_n)
 	return c->pkgs;
 }
 
+size_t cs_catalog_warnings_emitted_(const struct cs_catalog *c)
+{
+	return c->n_warnings + c->warnings_dropped;
+}
+
 void cs_catalog_truncate_(struct cs_catalog *c, size_t n)
 {
 	while (c->n > n)

@@ -11,6 +11,7 @@
 #include "basic/error.h"
 #include "basic/progress.h"
 #include "image/image.h"
+#include "image/layercache.h"
 
 #define EXIT_USAGE    2
 #define EXIT_INTERNAL 3
@@ -59,6 +60,9 @@ struct cli_image_opts {
 	struct cs_progress progress;
 	struct cs_progress_term *term;
 	char *creds; /* USER:PASS copy */
+	/* the layer cache (CLI_CACHE_LONGOPTS, only for verbs that catalogue) */
+	const char *cache_dir; /* --cache-dir; NULL: cli_cache_dir's default */
+	bool no_cache;	       /* --no-cache */
 };
 #define CLI_IMAGE_LONGOPTS                                                                      \
 	{ "platform", required_argument, NULL, 1000 }, { "insecure", no_argument, NULL, 1001 }, \
@@ -76,6 +80,20 @@ struct cli_image_opts {
 	{                                                                                       \
 		"retries", required_argument, NULL, 1016                                        \
 	}
+/* Verbs that catalogue images add these after CLI_IMAGE_LONGOPTS (cli_image_opts_parse). */
+#define CLI_CACHE_LONGOPTS                              \
+	{ "cache-dir", required_argument, NULL, 1020 }, \
+	{                                               \
+		"no-cache", no_argument, NULL, 1021     \
+	}
+extern const char cli_cache_opts_help[];
+/*
+ * The layer cache directory (new string, NULL without memory): opt, else
+ * $XDG_CACHE_HOME/customs/layers (~/.cache/customs/layers).
+ */
+char *cli_cache_dir(const char *opt);
+/* The cache the options ask for: *ret NULL with --no-cache. 0 or -ENOMEM. */
+int cli_layer_cache_open(const struct cli_image_opts *o, struct cs_layer_cache **ret);
 void cli_image_opts_init(struct cli_image_opts *o);
 void cli_image_opts_done(struct cli_image_opts *o);
 /* Handle one of CLI_IMAGE_LONGOPTS: 1 if handled, 0 if not ours, <0 usage error (printed) */
@@ -86,6 +104,7 @@ int cmd_image(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_db(int argc, char **argv);
+int cmd_cache(int argc, char **argv);
 /*
  * The vulnerability database path (new string, NULL without memory): opt
  * (--db), else $CUSTOMS_DB, else $XDG_CACHE_HOME/customs/db.sqlite.

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "config.h"
 #include "basic/log.h"
+#include "basic/table.h"
 #include "cli/cli.h"
 
 static int cmd_version(int argc, char **argv)
@@ -19,6 +20,7 @@ static int cmd_version(int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
+	{ "cache", cmd_cache, "show, clean or prune the layer cache" },
 	{ "db", cmd_db, "build and inspect the vulnerability database" },
 	{ "image", cmd_image, "inspect images and list their files" },
 	{ "scan", cmd_scan, "find known vulnerabilities (image, rootfs, sbom)" },
@@ -46,9 +48,11 @@ static void usage(FILE *f)
 static void log_to_stderr(void *ud, enum cs_log_level level, const char *msg)
 {
 	static const char *names[] = { "error", "warning", "info", "debug" };
+	/* messages quote image and feed content: never let it drive the terminal */
+	_cleanup_free_ char *safe = cs_term_sanitize(msg);
 
 	(void)ud;
-	fprintf(stderr, "%s: %s: %s\n", cli_program, names[level], msg);
+	fprintf(stderr, "%s: %s: %s\n", cli_program, names[level], safe ? safe : msg);
 }
 
 int main(int argc, char **argv)

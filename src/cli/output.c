@@ -261,6 +261,12 @@ int cli_image_opts_parse(struct cli_image_opts *o, int opt, const char *arg)
 			return -cli_usage_error("invalid number '%s' for --retries (0-20)", arg);
 		io->retries = (unsigned)v;
 		return 1;
+	case 1020:
+		o->cache_dir = arg;
+		return 1;
+	case 1021:
+		o->no_cache = true;
+		return 1;
 	}
 	return 0;
 }

@@ -85,10 +85,12 @@ int cmd_sbom(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_IMAGE_LONGOPTS,
+		CLI_CACHE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	_cleanup_(cs_image_freep) struct cs_image *img = NULL;
 	_cleanup_(cs_catalog_freep) struct cs_catalog *cat = NULL;
+	_cleanup_(cs_layer_cache_freep) struct cs_layer_cache *cache = NULL;
 	struct cs_error err = CS_ERROR_INIT;
 	struct cli_image_opts io;
 	struct cli_output out;
@@ -117,8 +119,8 @@ int cmd_sbom(int argc, char **argv)
 			       "licence, purl, CPE, the declaring file and the layer that introduced\n"
 			       "it.\n\n"
 			       "  -f, --format cyclonedx|spdx|json|table   (default table)\n"
-			       "  -o, --output FILE\n\n%s",
-			       cli_image_opts_help);
+			       "  -o, --output FILE\n\n%s%s",
+			       cli_image_opts_help, cli_cache_opts_help);
 			r = 0;
 			goto done;
 		default:
@@ -140,8 +142,10 @@ int cmd_sbom(int argc, char **argv)
 	r = cs_image_open(argv[optind], &io.image, &img, &err);
 	if (r >= 0)
 		r = cs_catalog_new(&cat) < 0 ? cs_error_errno(&err, ENOMEM, "out of memory") : 0;
+	if (r >= 0 && cli_layer_cache_open(&io, &cache) < 0)
+		r = cs_error_errno(&err, ENOMEM, "out of memory");
 	if (r >= 0)
-		r = cs_catalog_image(img, cat, &err);
+		r = cs_catalog_image_cached(img, cat, cache, &err);
 	if (r < 0) {
 		r = cli_fail(&err);
 		goto done;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * customs scan image REF | rootfs DIR | sbom FILE: packages -> findings,
- * as a table or JSON, with --severity, --ignore-unfixed and --exit-code
- * gating for CI.
+ * in each report format (docs/SCAN-JSON.md), with --severity, --ignore-unfixed and --exit-code
+ * gating for CI, and findings suppressed by an ignore file or VEX.
  */
 #include <string.h>
 #include <time.h>
@@ -14,11 +14,14 @@
 #include "basic/table.h"
 #include "catalog/catalog.h"
 #include "cli/cli.h"
+#include "match/ignore.h"
 #include "match/match.h"
+#include "match/vex.h"
 #include "report/report.h"
 #include "sbom/sbom.h"
 
 #define SBOM_INPUT_MAX (256u << 20)
+#define SCAN_MAX_VEX   64 /* --vex files */
 
 struct scan_opts {
 	const char *db;
@@ -28,7 +31,63 @@ struct scan_opts {
 	bool ignore_unfixed;
 	int exit_code;
 	uint64_t db_max_age;
+	const char *ignorefile; /* NULL: .customsignore when it exists; "": none */
+	const char *vex[SCAN_MAX_VEX];
+	size_t n_vex;
 };
+
+/*
+ * Read the ignore file and the VEX documents before any scanning, so that
+ * a malformed one costs nothing (docs/SUPPRESSION.md).
+ */
+static int load_suppressions(const struct scan_opts *so, struct cs_ignore **ret_ign,
+			     struct cs_vex **ret_vex, struct cs_error *err)
+{
+	const char *path = so->ignorefile;
+	int r;
+
+	if (!path && access(".customsignore", F_OK) == 0)
+		path = ".customsignore";
+	if (path && *path) {
+		r = cs_ignore_load(path, ret_ign, err);
+		if (r < 0)
+			return r;
+	}
+	if (so->n_vex == 0)
+		return 0;
+	r = cs_vex_new(ret_vex);
+	if (r < 0)
+		return cs_error_errno(err, r, "cannot read vex");
+	for (size_t i = 0; i < so->n_vex; i++) {
+		r = cs_vex_load(*ret_vex, so->vex[i], err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * Suppress what the ignore file, then the VEX documents clear: after
+ * matching, before --severity (which only selects the findings shown;
+ * suppressed findings are all listed with why).
+ */
+static int apply_suppressions(const struct cs_ignore *ign, const struct cs_vex *vex,
+			      struct cs_image *img, struct cs_catalog *cat, struct cs_findings *fs,
+			      struct cs_error *err)
+{
+	struct cs_vex_target t = { .cat = cat };
+	int r;
+
+	r = cs_ignore_apply(ign, fs, (int64_t)time(NULL), err);
+	if (r < 0 || !vex)
+		return r;
+	if (img) {
+		t.digests[0] = cs_image_manifest_digest(img);
+		t.digests[1] = cs_image_index_digest(img);
+		t.digests[2] = cs_image_config_digest(img);
+	}
+	return cs_vex_apply(vex, fs, &t, err);
+}
 
 static int parse_severities(const char *s, bool *sev)
 {
@@ -84,6 +143,10 @@ static const char scan_help[] =
 	"                          negligible,unknown)\n"
 	"  --ignore-unfixed        hide vulnerabilities without a fixed version\n"
 	"  --exit-code N           exit with N when any vulnerability is shown (default 0)\n"
+	"  --ignorefile FILE       suppress what FILE lists (default .customsignore when it\n"
+	"                          exists; '' for none)\n"
+	"  --vex FILE              suppress what an OpenVEX or CycloneDX VEX document says\n"
+	"                          does not affect a package (repeatable)\n"
 	"  --db-max-age DURATION   warn when the database is older (default 7d, 0: never)\n\n";
 
 static int run_scan(const char *kind, int argc, char **argv)
@@ -96,14 +159,20 @@ static int run_scan(const char *kind, int argc, char **argv)
 		{ "ignore-unfixed", no_argument, NULL, 2002 },
 		{ "exit-code", required_argument, NULL, 2003 },
 		{ "db-max-age", required_argument, NULL, 2004 },
+		{ "ignorefile", required_argument, NULL, 2100 },
+		{ "vex", required_argument, NULL, 2101 },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_IMAGE_LONGOPTS,
+		CLI_CACHE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	_cleanup_(cs_image_freep) struct cs_image *img = NULL;
 	_cleanup_(cs_catalog_freep) struct cs_catalog *cat = NULL;
 	_cleanup_(cs_vulndb_closep) struct cs_vulndb *db = NULL;
 	_cleanup_(cs_findings_freep) struct cs_findings *fs = NULL;
+	_cleanup_(cs_ignore_freep) struct cs_ignore *ign = NULL;
+	_cleanup_(cs_vex_freep) struct cs_vex *vex = NULL;
+	_cleanup_(cs_layer_cache_freep) struct cs_layer_cache *cache = NULL;
 	_cleanup_free_ char *dbpath = NULL, *ref = NULL, *built = NULL;
 	struct cs_match_options mo = { 0 };
 	struct cs_error err = CS_ERROR_INIT;
@@ -162,8 +231,18 @@ static int run_scan(const char *kind, int argc, char **argv)
 				goto done;
 			}
 			break;
+		case 2100:
+			so.ignorefile = optarg;
+			break;
+		case 2101:
+			if (so.n_vex >= SCAN_MAX_VEX) {
+				r = cli_usage_error("more than %d --vex files", SCAN_MAX_VEX);
+				goto done;
+			}
+			so.vex[so.n_vex++] = optarg;
+			break;
 		case 'h':
-			printf("%s%s", scan_help, cli_image_opts_help);
+			printf("%s%s%s", scan_help, cli_image_opts_help, cli_cache_opts_help);
 			r = 0;
 			goto done;
 		default:
@@ -186,6 +265,11 @@ static int run_scan(const char *kind, int argc, char **argv)
 		goto done;
 	}
 	target = argv[optind];
+	r = load_suppressions(&so, &ign, &vex, &err);
+	if (r < 0) {
+		r = cli_fail(&err);
+		goto done;
+	}
 	dbpath = cli_db_path(so.db);
 	if (!dbpath) {
 		r = EXIT_INTERNAL;
@@ -215,13 +299,17 @@ static int run_scan(const char *kind, int argc, char **argv)
 		r = ref ? cs_image_open(ref, &io.image, &img, &err) : -ENOMEM;
 		if (r >= 0)
 			r = cs_catalog_new(&cat);
+		if (r >= 0 && cli_layer_cache_open(&io, &cache) < 0)
+			r = -ENOMEM;
 		if (r >= 0)
-			r = cs_catalog_image(img, cat, &err);
+			r = cs_catalog_image_cached(img, cat, cache, &err);
 	}
 	if (r >= 0) {
 		mo.ignore_unfixed = so.ignore_unfixed;
 		r = cs_match_catalog(db, cat, &mo, &fs, &err);
 	}
+	if (r >= 0)
+		r = apply_suppressions(ign, vex, img, cat, fs, &err);
 	if (r < 0) {
 		if (!err.code)
 			cs_error_errno(&err, r, "cannot scan '%s'", target);

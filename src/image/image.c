@@ -408,6 +408,12 @@ static int walk_rootfs(struct cs_image *img, const struct cs_walker *walkers, si
 int cs_image_walk(struct cs_image *img, const struct cs_walker *walkers, size_t n_walkers, int only,
 		  struct cs_error *err)
 {
+	return cs_image_walk_hooked(img, walkers, n_walkers, only, NULL, err);
+}
+
+int cs_image_walk_hooked(struct cs_image *img, const struct cs_walker *walkers, size_t n_walkers,
+			 int only, const struct cs_walk_hooks *hooks, struct cs_error *err)
+{
 	struct cs_walk_budget budget = { 0 };
 	int r = 0;
 
@@ -431,6 +437,17 @@ int cs_image_walk(struct cs_image *img, const struct cs_walker *walkers, size_t 
 					 "'%s': layer %zu has unsupported media type '%s'",
 					 img->ref->input, i, d->media_type);
 			break;
+		}
+		if (hooks && hooks->before_layer) {
+			r = hooks->before_layer(hooks->userdata, l, &budget, err);
+			if (r < 0) {
+				cs_error_prefix(err, "'%s'", img->ref->input);
+				break;
+			}
+			if (r > 0) {
+				r = 0;
+				continue;
+			}
 		}
 		r = img->ops->open_blob(img->ctx, d, &blob, err);
 		if (r < 0) {

@@ -58,3 +58,20 @@ struct cs_layer_info *cs_image_layer(struct cs_image *img, size_t i);
  */
 int cs_image_walk(struct cs_image *img, const struct cs_walker *walkers, size_t n_walkers, int only,
 		  struct cs_error *err);
+
+/*
+ * Hooks into a walk. before_layer is called for each layer about to be
+ * walked, after its media type was checked and before its blob is opened:
+ * it returns 1 when it fed the walkers that layer itself (from a cache; the
+ * blob is then never opened, fetched or read), 0 to let the walk read it,
+ * <0 (err set) to stop. A hook that feeds a layer advances budget by what
+ * reading it would have counted. Not called for dir: sources.
+ */
+struct cs_walk_hooks {
+	void *userdata;
+	int (*before_layer)(void *ud, struct cs_layer_info *layer, struct cs_walk_budget *budget,
+			    struct cs_error *err);
+};
+/* cs_image_walk with hooks (NULL: none) */
+int cs_image_walk_hooked(struct cs_image *img, const struct cs_walker *walkers, size_t n_walkers,
+			 int only, const struct cs_walk_hooks *hooks, struct cs_error *err);

@@ -19,8 +19,6 @@
 
 #define TOKEN_RESPONSE_MAX (1u << 20)
 #define ERROR_BODY_MAX	   (64u << 10)
-#define BACKOFF_BASE_MS	   500
-#define BACKOFF_MAX_MS	   30000
 #define RETRY_AFTER_MAX_S  60
 
 static const char manifest_accept[] = "Accept: " CS_MT_OCI_MANIFEST ", " CS_MT_OCI_INDEX
@@ -60,37 +58,7 @@ char *cs_registry_scope(const char *repo)
 
 uint64_t cs_registry_backoff_ms(unsigned attempt, int64_t retry_after_s, unsigned jitter)
 {
-	uint64_t ms = BACKOFF_BASE_MS;
-
-	for (unsigned i = 0; i < attempt && ms < BACKOFF_MAX_MS; i++)
-		ms *= 2;
-	if (ms > BACKOFF_MAX_MS)
-		ms = BACKOFF_MAX_MS;
-	ms += ms / 4 * (jitter % 1000) / 1000;
-	if (retry_after_s >= 0) {
-		uint64_t ra = (uint64_t)CS_MIN(retry_after_s, (int64_t)RETRY_AFTER_MAX_S) * 1000;
-
-		if (ra > ms)
-			ms = ra;
-	}
-	return ms;
-}
-
-void reg_sleep_ms(uint64_t ms)
-{
-	struct timespec ts = { .tv_sec = (time_t)(ms / 1000),
-			       .tv_nsec = (long)(ms % 1000) * 1000000 };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-static unsigned jitter(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned)(ts.tv_nsec / 1000 % 1000);
+	return cs_http_backoff_ms(attempt, retry_after_s, jitter);
 }
 
 /* ---- client ---- */
@@ -178,19 +146,6 @@ void cs_registry_free(struct cs_registry *reg)
 	free(reg);
 }
 
-static int curl_global(void)
-{
-	static int done;
-
-	/* the CLI is single-threaded; the first client initialises curl */
-	if (!done) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return -CS_E_INTERNAL;
-		done = 1;
-	}
-	return 0;
-}
-
 int cs_registry_new(const char *domain, const char *repo, const struct cs_registry_options *opts,
 		    struct cs_registry **ret, struct cs_error *err)
 {
@@ -206,7 +161,7 @@ int cs_registry_new(const char *domain, const char *repo, const struct cs_regist
 		return cs_error_set(err, -CS_E_USAGE,
 				    "registry '%s': a username needs a password and vice versa",
 				    domain);
-	r = curl_global();
+	r = cs_http_global_init();
 	if (r < 0)
 		return cs_error_set(err, r, "cannot initialise libcurl");
 	reg = cs_zalloc(sizeof(*reg));
@@ -329,8 +284,13 @@ int reg_easy_setup(struct cs_registry *reg, CURL *h, const char *url, const char
 		   const char *range, struct reg_resp *resp, char *errbuf, struct curl_slist **hdrs)
 {
 	struct curl_slist *l = NULL, *t;
-	const char *protos = reg->o.insecure ? "http,https" : "https";
-	bool verify = reg->o.tls_verify && !reg->o.insecure;
+	const struct cs_http_transport tr = {
+		.allow_http = reg->o.insecure,
+		.verify = reg->o.tls_verify && !reg->o.insecure,
+		.ca_cert = reg->ca_cert,
+		.user_agent = reg->user_agent,
+		.follow = true,
+	};
 
 	memset(resp, 0, sizeof(*resp));
 	resp->retry_after = -1;
@@ -355,44 +315,13 @@ int reg_easy_setup(struct cs_registry *reg, CURL *h, const char *url, const char
 	*hdrs = l;
 	if (curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK)
 		return -CS_E_INPUT;
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, reg->user_agent);
+	cs_http_setup_transport(h, &tr, errbuf);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, l);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, resp);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
 	/* Authorization set by us stays on the original host (the default) */
 	curl_easy_setopt(h, CURLOPT_UNRESTRICTED_AUTH, 0L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, protos);
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, protos);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
-	if (reg->ca_cert) {
-		curl_easy_setopt(h, CURLOPT_CAINFO, reg->ca_cert);
-		/* keep the system CAs as well */
-		curl_easy_setopt(h, CURLOPT_CAPATH, "/etc/ssl/certs");
-	}
 	return 0;
-}
-
-static bool curl_tls_error(CURLcode cc)
-{
-	return cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE ||
-	       cc == CURLE_SSL_CERTPROBLEM || cc == CURLE_SSL_ISSUER_ERROR ||
-	       cc == CURLE_SSL_CONNECT_ERROR;
-}
-
-static bool curl_retryable(CURLcode cc)
-{
-	return cc == CURLE_COULDNT_CONNECT || cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR ||
-	       cc == CURLE_GOT_NOTHING || cc == CURLE_OPERATION_TIMEDOUT ||
-	       cc == CURLE_PARTIAL_FILE || cc == CURLE_HTTP2 || cc == CURLE_HTTP2_STREAM ||
-	       cc == CURLE_COULDNT_RESOLVE_HOST;
 }
 
 /* Does this failure look like "that port does not speak TLS"? */
@@ -559,11 +488,11 @@ static int fetch_token(struct cs_registry *reg, const struct cs_registry_challen
 					 ch->realm, TOKEN_RESPONSE_MAX);
 			goto out;
 		}
-		if ((cc != CURLE_OK && curl_retryable(cc)) ||
+		if ((cc != CURLE_OK && cs_http_retryable(cc)) ||
 		    (cc == CURLE_OK && (resp.status == 429 || resp.status >= 500))) {
 			if (attempt < reg->o.retries) {
-				reg_sleep_ms(cs_registry_backoff_ms(attempt++, resp.retry_after,
-								    jitter()));
+				cs_http_sleep_ms(cs_http_backoff_ms(attempt++, resp.retry_after,
+								    cs_http_jitter()));
 				continue;
 			}
 		}
@@ -706,14 +635,14 @@ int reg_check(struct cs_registry *reg, CURLcode cc, const char *errbuf, const st
 			reg->scheme_fixed = true;
 			return 1;
 		}
-		if (curl_tls_error(cc))
+		if (cs_http_tls_error(cc))
 			return cs_error_set(err, -CS_E_NETWORK, "TLS error: %s%s", detail,
 					    strstr(detail, "wrong version number")
 						    ? " (the registry may speak plain HTTP)"
 						    : "");
-		if (curl_retryable(cc) && *attempt < reg->o.retries) {
+		if (cs_http_retryable(cc) && *attempt < reg->o.retries) {
 			cs_log_debug("registry '%s': %s: %s, retrying", reg->domain, what, detail);
-			reg_sleep_ms(cs_registry_backoff_ms((*attempt)++, -1, jitter()));
+			cs_http_sleep_ms(cs_http_backoff_ms((*attempt)++, -1, cs_http_jitter()));
 			return 1;
 		}
 		return cs_error_set(err, -CS_E_NETWORK, "%s: %s", what, detail);
@@ -745,8 +674,8 @@ int reg_check(struct cs_registry *reg, CURLcode cc, const char *errbuf, const st
 		if (*attempt < reg->o.retries) {
 			cs_log_debug("registry '%s': %s: HTTP %ld, retrying", reg->domain, what,
 				     resp->status);
-			reg_sleep_ms(
-				cs_registry_backoff_ms((*attempt)++, resp->retry_after, jitter()));
+			cs_http_sleep_ms(cs_http_backoff_ms((*attempt)++, resp->retry_after,
+							    cs_http_jitter()));
 			return 1;
 		}
 		return cs_error_set(err, -CS_E_NETWORK, "%s: server error (HTTP %ld)", what,

@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 #include "basic/buf.h"
 #include "registry/auth.h"
+#include "registry/http.h"
 #include "registry/registry.h"
 
 /* What the headers of the current response said (reset on each response). */
@@ -53,4 +54,3 @@ int reg_check(struct cs_registry *reg, CURLcode cc, const char *errbuf, const st
 	      unsigned *attempt, bool *auth_tried, const char *what, struct cs_error *err);
 /* Prefix "registry 'D' repository 'R': " */
 int reg_error_prefix(struct cs_registry *reg, struct cs_error *err);
-void reg_sleep_ms(uint64_t ms);

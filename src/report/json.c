@@ -93,9 +93,10 @@ static void json_target(struct cs_json *j, const struct cs_scan_report *rep)
 			cs_json_begin_object(j);
 			cs_json_kv_uint(j, "index", i);
 			cs_json_kv_string(j, "digest", l->digest);
-			cs_json_kv_string(j, "diffId", l->diff_id ? l->diff_id
-						    : *l->computed_diff_id ? l->computed_diff_id
-									     : NULL);
+			cs_json_kv_string(j, "diffId",
+					  l->diff_id		 ? l->diff_id
+					  : *l->computed_diff_id ? l->computed_diff_id
+								 : NULL);
 			cs_json_end_object(j);
 		}
 		cs_json_end_array(j);
@@ -126,8 +127,8 @@ int cs_report_json(const struct cs_scan_report *rep, FILE *f, struct cs_error *e
 		return cs_error_errno(err, r, "cannot write JSON");
 	cs_json_begin_object(j);
 	cs_json_kv_string(j, "schema", CS_SCAN_SCHEMA);
-	cs_json_kv_string(j, "generated", rep->generated ? rep->generated
-							  : cs_report_now(now, sizeof(now)));
+	cs_json_kv_string(j, "generated",
+			  rep->generated ? rep->generated : cs_report_now(now, sizeof(now)));
 	cs_json_kv_string(j, "databaseBuilt", rep->db_built);
 	cs_json_key(j, "target");
 	json_target(j, rep);

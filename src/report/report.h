@@ -31,13 +31,13 @@ enum cs_report_format {
 };
 
 struct cs_scan_report {
-	const char *kind;	     /* "image", "rootfs" or "sbom" */
-	const char *target;	     /* as the user named it */
-	struct cs_image *img;	     /* NULL for an SBOM */
-	struct cs_catalog *cat;	     /* the packages */
+	const char *kind;	      /* "image", "rootfs" or "sbom" */
+	const char *target;	      /* as the user named it */
+	struct cs_image *img;	      /* NULL for an SBOM */
+	struct cs_catalog *cat;	      /* the packages */
 	struct cs_findings *findings; /* shown and suppressed findings */
-	const char *db_built;	     /* when the database was built, or NULL */
-	const char *generated;	     /* RFC 3339 time of the scan, or NULL (now) */
+	const char *db_built;	      /* when the database was built, or NULL */
+	const char *generated;	      /* RFC 3339 time of the scan, or NULL (now) */
 };
 
 struct cs_report_options {
@@ -53,9 +53,13 @@ int cs_report_write(enum cs_report_format format, const struct cs_scan_report *r
 		    const struct cs_report_options *opts, FILE *f, struct cs_error *err);
 
 /* The writers, one per format (report/<format>.c). */
-int cs_report_table(const struct cs_scan_report *rep, const struct cs_report_options *opts,
-		    FILE *f, struct cs_error *err);
+int cs_report_table(const struct cs_scan_report *rep, const struct cs_report_options *opts, FILE *f,
+		    struct cs_error *err);
 int cs_report_json(const struct cs_scan_report *rep, FILE *f, struct cs_error *err);
+int cs_report_sarif(const struct cs_scan_report *rep, FILE *f, struct cs_error *err);
+int cs_report_cyclonedx(const struct cs_scan_report *rep, FILE *f, struct cs_error *err);
+int cs_report_junit(const struct cs_scan_report *rep, FILE *f, struct cs_error *err);
+int cs_report_html(const struct cs_scan_report *rep, FILE *f, struct cs_error *err);
 
 /* Helpers for the writers */
 const char *cs_report_now(char *buf, size_t n); /* RFC 3339 UTC, NULL on failure */

@@ -8,42 +8,12 @@
 #include <string.h>
 #include "basic/alloc.h"
 #include "basic/table.h"
-#include "report/report.h"
+#include "report/internal.h"
 
 static const char *const sev_colour[] = {
-	[CS_SEV_UNKNOWN] = "",	      [CS_SEV_NEGLIGIBLE] = "",	 [CS_SEV_LOW] = "\033[34m",
+	[CS_SEV_UNKNOWN] = "",	      [CS_SEV_NEGLIGIBLE] = "",	  [CS_SEV_LOW] = "\033[34m",
 	[CS_SEV_MEDIUM] = "\033[33m", [CS_SEV_HIGH] = "\033[31m", [CS_SEV_CRITICAL] = "\033[1;31m",
 };
-
-/* the section a finding is reported in: "os" or the package type */
-static const char *group_of(const struct cs_finding *x)
-{
-	return cs_pkg_type_is_os(x->pkg->type) ? "os" : cs_pkg_type_name(x->pkg->type);
-}
-
-static int cmp_str0(const char *a, const char *b)
-{
-	return strcmp(a ? a : "", b ? b : "");
-}
-
-/* sections (OS first), then most severe first, then package and id */
-static int cmp_row(const void *pa, const void *pb)
-{
-	const struct cs_finding *a = *(const struct cs_finding *const *)pa;
-	const struct cs_finding *b = *(const struct cs_finding *const *)pb;
-	bool osa = cs_pkg_type_is_os(a->pkg->type), osb = cs_pkg_type_is_os(b->pkg->type);
-	int c;
-
-	if (osa != osb)
-		return osa ? -1 : 1;
-	if ((c = strcmp(group_of(a), group_of(b))))
-		return c;
-	if (a->severity != b->severity)
-		return a->severity > b->severity ? -1 : 1;
-	if ((c = cmp_str0(a->pkg->name, b->pkg->name)) || (c = cmp_str0(a->id, b->id)))
-		return c;
-	return cmp_str0(a->installed, b->installed);
-}
 
 static void print_counts(FILE *f, const size_t *counts, size_t total, bool colour)
 {
@@ -62,7 +32,7 @@ static int print_section(const struct cs_finding *const *rows, size_t n, const c
 	static const char *head[] = { "PACKAGE",   "VULNERABILITY", "SEVERITY", "STATUS",
 				      "INSTALLED", "FIXED",	    "TITLE" };
 	_cleanup_(cs_table_freep) struct cs_table *t = NULL;
-	size_t counts[CS_SEV_CRITICAL + 1] = { 0 };
+	size_t counts[REPORT_SEV_COUNT] = { 0 };
 	int r;
 
 	r = cs_table_new(CS_ARRAY_SIZE(head), head, &t);
@@ -83,7 +53,7 @@ static int print_section(const struct cs_finding *const *rows, size_t n, const c
 		if (r < 0)
 			return r;
 	}
-	fprintf(f, "\n%s\n", !strcmp(group, "os") ? "OS packages" : group);
+	fprintf(f, "\n%s\n", report_group_title(group));
 	print_counts(f, counts, n, opts->colour);
 	fputc('\n', f);
 	return cs_table_print(t, f, opts->width);
@@ -110,38 +80,31 @@ static int print_suppressed(const struct cs_findings *fs, const struct cs_report
 	return cs_table_print(t, f, opts->width);
 }
 
-int cs_report_table(const struct cs_scan_report *rep, const struct cs_report_options *opts,
-		    FILE *f, struct cs_error *err)
+int cs_report_table(const struct cs_scan_report *rep, const struct cs_report_options *opts, FILE *f,
+		    struct cs_error *err)
 {
 	const struct cs_findings *fs = rep->findings;
 	const struct cs_os_release *os = cs_catalog_os(rep->cat);
 	_cleanup_free_ const struct cs_finding **rows = NULL;
-	size_t counts[CS_SEV_CRITICAL + 1] = { 0 };
+	size_t counts[REPORT_SEV_COUNT] = { 0 };
 	_cleanup_free_ char *target = cs_term_sanitize(rep->target);
-	int r = 0;
+	int r;
 
 	if (!target)
 		return cs_error_errno(err, -ENOMEM, "cannot write the table");
 	fprintf(f, "%s (%s %s)\n", target, os && os->id ? os->id : "unknown OS",
 		os && os->version_id ? os->version_id : "");
 	fprintf(f, "Packages: %zu  ", cs_catalog_count(rep->cat));
-	for (size_t i = 0; i < fs->n; i++)
-		counts[fs->v[i].severity]++;
+	report_count(fs->v, fs->n, counts);
 	print_counts(f, counts, fs->n, opts->colour);
-	if (fs->n) {
-		rows = cs_new0(const struct cs_finding *, fs->n);
-		if (!rows)
-			return cs_error_errno(err, -ENOMEM, "cannot write the table");
-		for (size_t i = 0; i < fs->n; i++)
-			rows[i] = &fs->v[i];
-		qsort(rows, fs->n, sizeof(*rows), cmp_row);
-	}
-	for (size_t i = 0; i < fs->n && r >= 0;) {
+	r = report_sorted(fs->v, fs->n, &rows);
+	for (size_t i = 0; r >= 0 && i < fs->n;) {
+		const char *group = report_group(rows[i]->pkg);
 		size_t j = i + 1;
 
-		while (j < fs->n && !strcmp(group_of(rows[j]), group_of(rows[i])))
+		while (j < fs->n && !strcmp(report_group(rows[j]->pkg), group))
 			j++;
-		r = print_section(rows + i, j - i, group_of(rows[i]), opts, f);
+		r = print_section(rows + i, j - i, group, opts, f);
 		i = j;
 	}
 	if (r >= 0 && fs->n_suppressed)

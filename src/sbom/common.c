@@ -190,6 +190,9 @@ static int content_uuid(struct sbom_doc *d, enum cs_sbom_format fmt)
 		r = hash_str(h, os ? os->id : NULL);
 	if (r >= 0)
 		r = hash_str(h, os ? os->version_id : NULL);
+	/* only when set, so that plain SBOMs keep their serial numbers */
+	if (r >= 0 && d->ext && d->ext->salt)
+		r = hash_str(h, d->ext->salt);
 	for (size_t i = 0; r >= 0 && i < d->n; i++) {
 		const struct cs_package *p = cs_catalog_get(d->cat, i);
 
@@ -216,7 +219,8 @@ static int content_uuid(struct sbom_doc *d, enum cs_sbom_format fmt)
 }
 
 int sbom_doc_init(struct sbom_doc *d, struct cs_catalog *cat, const struct cs_sbom_subject *s,
-		  enum cs_sbom_format fmt, enum sbom_id_style style)
+		  enum cs_sbom_format fmt, enum sbom_id_style style,
+		  const struct cs_sbom_extension *ext)
 {
 	int64_t t = s->created < 0 ? 0 : (s->created > MAX_TIME ? MAX_TIME : s->created);
 	time_t tt = (time_t)t;
@@ -226,6 +230,7 @@ int sbom_doc_init(struct sbom_doc *d, struct cs_catalog *cat, const struct cs_sb
 	memset(d, 0, sizeof(*d));
 	d->cat = cat;
 	d->subject = s;
+	d->ext = ext;
 	d->subject_name = s->name && s->name[0] ? s->name : "unknown";
 	d->n = cs_catalog_count(cat);
 	if (!gmtime_r(&tt, &tm) ||

@@ -192,6 +192,11 @@ int sbom_write_cyclonedx(struct cs_json *j, struct sbom_doc *d)
 	cs_json_end_array(j);
 	cs_json_end_object(j);
 	cs_json_end_array(j);
+	if (d->ext && d->ext->cyclonedx_tail) {
+		r = d->ext->cyclonedx_tail(j, d->ids, d->n, d->ext->userdata);
+		if (r < 0)
+			return r;
+	}
 	cs_json_end_object(j);
 	return 0;
 }

@@ -37,6 +37,7 @@ struct sbom_doc {
 	char uuid[37];	    /* content-derived UUID (version 5 layout) */
 	char timestamp[32]; /* subject->created as RFC 3339 UTC */
 	const char *subject_name;
+	const struct cs_sbom_extension *ext; /* NULL for a plain SBOM */
 };
 
 enum sbom_id_style {
@@ -45,7 +46,8 @@ enum sbom_id_style {
 };
 
 int sbom_doc_init(struct sbom_doc *d, struct cs_catalog *cat, const struct cs_sbom_subject *s,
-		  enum cs_sbom_format fmt, enum sbom_id_style style);
+		  enum cs_sbom_format fmt, enum sbom_id_style style,
+		  const struct cs_sbom_extension *ext);
 void sbom_doc_done(struct sbom_doc *d);
 /* Replace every character outside [A-Za-z0-9.-] by '-' (SPDX idstring); new string. */
 char *sbom_idstring(const char *s, size_t max);

@@ -6,6 +6,13 @@
 int cs_sbom_write(FILE *f, enum cs_sbom_format fmt, struct cs_catalog *cat,
 		  const struct cs_sbom_subject *subject, struct cs_error *err)
 {
+	return cs_sbom_write_ext(f, fmt, cat, subject, NULL, err);
+}
+
+int cs_sbom_write_ext(FILE *f, enum cs_sbom_format fmt, struct cs_catalog *cat,
+		      const struct cs_sbom_subject *subject, const struct cs_sbom_extension *ext,
+		      struct cs_error *err)
+{
 	static const char *const names[] = {
 		[CS_SBOM_CYCLONEDX] = "CycloneDX",
 		[CS_SBOM_SPDX] = "SPDX",
@@ -21,7 +28,7 @@ int cs_sbom_write(FILE *f, enum cs_sbom_format fmt, struct cs_catalog *cat,
 	if (r < 0)
 		return cs_error_errno(err, r, "cannot write the %s SBOM", names[fmt]);
 	r = sbom_doc_init(&d, cat, subject, fmt,
-			  fmt == CS_SBOM_SPDX ? SBOM_ID_SPDX : SBOM_ID_BOMREF);
+			  fmt == CS_SBOM_SPDX ? SBOM_ID_SPDX : SBOM_ID_BOMREF, ext);
 	if (r >= 0) {
 		switch (fmt) {
 		case CS_SBOM_CYCLONEDX:

@@ -35,6 +35,25 @@ int cs_sbom_write(FILE *f, enum cs_sbom_format fmt, struct cs_catalog *cat,
 		  const struct cs_sbom_subject *subject, struct cs_error *err);
 
 /*
+ * For documents that build on the SBOM (the CycloneDX vulnerability report):
+ * the same components, plus what the caller appends. salt (may be NULL) is
+ * mixed into the serial number, so that a different document about the same
+ * catalog gets a different one. cyclonedx_tail (may be NULL) is called after
+ * "dependencies", inside the top-level object, with each package's bom-ref
+ * (refs[i] belongs to cs_catalog_get(cat, i)); it returns 0 or -errno.
+ */
+struct cs_json;
+struct cs_sbom_extension {
+	const char *salt;
+	int (*cyclonedx_tail)(struct cs_json *j, char *const *refs, size_t n, void *userdata);
+	void *userdata;
+};
+
+int cs_sbom_write_ext(FILE *f, enum cs_sbom_format fmt, struct cs_catalog *cat,
+		      const struct cs_sbom_subject *subject, const struct cs_sbom_extension *ext,
+		      struct cs_error *err);
+
+/*
  * Parse a CycloneDX (1.4-1.6) or SPDX 2.x JSON document (detected from its
  * content) into a new catalog: packages with type, name, version, purl,
  * licence, CPE, and the OS from the distro qualifier or the operating-system

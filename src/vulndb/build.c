@@ -279,6 +279,13 @@ static int walk_top(struct walk *wk, const char *top, struct cs_error *err)
 int cs_vulndb_build(const char *const *paths, const char *out_path, struct cs_import_report *rep,
 		    struct cs_error *err)
 {
+	return cs_vulndb_build_with(paths, out_path, rep, NULL, NULL, err);
+}
+
+int cs_vulndb_build_with(const char *const *paths, const char *out_path,
+			 struct cs_import_report *rep, cs_vulndb_build_hook before_commit, void *ud,
+			 struct cs_error *err)
+{
 	_cleanup_(cs_vulndb_writer_freep) struct cs_vulndb_writer *w = NULL;
 	struct cs_import_report dummy = { 0 };
 	struct cs_error local = CS_ERROR_INIT;
@@ -302,6 +309,8 @@ int cs_vulndb_build(const char *const *paths, const char *out_path, struct cs_im
 			break;
 	}
 	free(wk.top_real);
+	if (r >= 0 && before_commit)
+		r = before_commit(ud, w, err);
 	if (r < 0)
 		return r;
 	return cs_vulndb_writer_commit(w, err);

@@ -78,3 +78,13 @@ extern const struct cs_importer *const cs_importers[];
  */
 int cs_vulndb_build(const char *const *paths, const char *out_path, struct cs_import_report *rep,
 		    struct cs_error *err);
+/*
+ * The same, calling before_commit (when not NULL) on the finished writer
+ * just before it replaces the database: to add meta rows or relocate
+ * sources (cs_vulndb_writer_set_meta, cs_vulndb_writer_relocate). An error
+ * it returns abandons the build.
+ */
+typedef int (*cs_vulndb_build_hook)(void *ud, struct cs_vulndb_writer *w, struct cs_error *err);
+int cs_vulndb_build_with(const char *const *paths, const char *out_path,
+			 struct cs_import_report *rep, cs_vulndb_build_hook before_commit, void *ud,
+			 struct cs_error *err);

@@ -511,6 +511,39 @@ int cs_vulndb_put_epss(struct cs_vulndb_writer *w, const char *cve, double score
 	return step_done(w, st, err);
 }
 
+static bool reserved_meta(const char *key)
+{
+	return !strcmp(key, "schema_version") || !strcmp(key, "built") || !strcmp(key, "builder");
+}
+
+int cs_vulndb_writer_set_meta(struct cs_vulndb_writer *w, const char *key, const char *value,
+			      struct cs_error *err)
+{
+	if (!w || !w->db || empty(key) || !value || reserved_meta(key))
+		return cs_error_set(err, -EINVAL, "cannot set meta key '%s'", key ? key : "");
+	return put_meta(w, key, value, err);
+}
+
+int cs_vulndb_writer_relocate(struct cs_vulndb_writer *w, const char *from, const char *to,
+			      struct cs_error *err)
+{
+	static const char sql[] =
+		"UPDATE sources SET location = ?2 || substr(location, length(?1) + 1)"
+		" WHERE location = ?1 OR substr(location, 1, length(?1) + 1) = ?1 || '/'";
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if (!w || !w->db || empty(from) || !to)
+		return cs_error_set(err, -EINVAL, "cannot relocate sources");
+	if (sqlite3_prepare_v2(w->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sql_error(err, w->db, "write database", w->path);
+	bind_text(st, 1, from);
+	bind_text(st, 2, to);
+	r = step_done(w, st, err);
+	sqlite3_finalize(st);
+	return r;
+}
+
 static int fsync_path(const char *path, bool dir)
 {
 	int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
@@ -733,6 +766,10 @@ void cs_vulndb_info_free(struct cs_vulndb_info *info)
 	free(info->sources);
 	free(info->built);
 	free(info->builder);
+	free(info->mirror_url);
+	free(info->mirror_kind);
+	free(info->mirror_created);
+	free(info->mirror_fetched);
 	free(info);
 }
 
@@ -761,6 +798,14 @@ int cs_vulndb_info(struct cs_vulndb *db, struct cs_vulndb_info **ret, struct cs_
 			info->built = col_dup(st, 1, &oom);
 		else if (!strcmp(k, "builder") && !info->builder)
 			info->builder = col_dup(st, 1, &oom);
+		else if (!strcmp(k, CS_VULNDB_META_MIRROR_URL) && !info->mirror_url)
+			info->mirror_url = col_dup(st, 1, &oom);
+		else if (!strcmp(k, CS_VULNDB_META_MIRROR_KIND) && !info->mirror_kind)
+			info->mirror_kind = col_dup(st, 1, &oom);
+		else if (!strcmp(k, CS_VULNDB_META_MIRROR_CREATED) && !info->mirror_created)
+			info->mirror_created = col_dup(st, 1, &oom);
+		else if (!strcmp(k, CS_VULNDB_META_MIRROR_FETCHED) && !info->mirror_fetched)
+			info->mirror_fetched = col_dup(st, 1, &oom);
 	}
 	if (rc != SQLITE_DONE)
 		goto sqlfail;
@@ -816,6 +861,158 @@ sqlfail:
 	r = sql_error(err, db->db, "read database", db->path);
 	sqlite3_finalize(st);
 	cs_vulndb_info_free(info);
+	return r;
+}
+
+int cs_vulndb_get_meta(struct cs_vulndb *db, const char *key, char **ret, struct cs_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	bool oom = false;
+	char *v;
+	int rc;
+
+	if (sqlite3_prepare_v2(db->db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return sql_error(err, db->db, "read database", db->path);
+	bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE ? 0 : sql_error(err, db->db, "read database", db->path);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	v = col_dup(st, 0, &oom);
+	sqlite3_finalize(st);
+	if (oom)
+		return cs_error_set(err, -ENOMEM, "out of memory");
+	if (!v)
+		return 0;
+	*ret = v;
+	return 1;
+}
+
+/* ---- databases from elsewhere ---- */
+
+static int check_header(const char *path, struct cs_error *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	unsigned char h[100];
+	size_t n = 0;
+
+	if (fd < 0)
+		return cs_error_errno(err, errno, "cannot open database '%s'", path);
+	while (n < sizeof(h)) {
+		ssize_t k = read(fd, h + n, sizeof(h) - n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return cs_error_errno(err, errno, "cannot read database '%s'", path);
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	if (n < sizeof(h) || memcmp(h, "SQLite format 3", 16) != 0)
+		return cs_error_set(err, -CS_E_INPUT, "'%s' is not an SQLite database", path);
+	/* file format versions 1/1: rollback journal; 2/2 would need -wal and -shm files */
+	if (h[18] != 1 || h[19] != 1)
+		return cs_error_set(err, -CS_E_INPUT,
+				    "database '%s' is in write-ahead-log mode, which a published "
+				    "database must not use",
+				    path);
+	return 0;
+}
+
+static int stamp_check(sqlite3 *db, const char *path, struct cs_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	const char *v;
+	int r = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'", -1,
+			       &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		r = sql_error(err, db, "read database", path);
+		goto out;
+	}
+	if (sqlite3_column_int64(st, 0) != 0) {
+		r = cs_error_set(err, -CS_E_INPUT, "database '%s' has triggers", path);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		r = sql_error(err, db, "check database", path);
+		goto out;
+	}
+	v = col_text(st, 0);
+	if (!v || strcmp(v, "ok") != 0)
+		r = cs_error_set(err, -CS_E_INPUT, "database '%s' is corrupt: %s", path,
+				 v ? v : "quick_check failed");
+out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+int cs_vulndb_stamp(const char *path, const char *const *kv, struct cs_error *err)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	r = check_header(path, err);
+	if (r < 0)
+		return r;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		r = sql_error(err, db, "open database", path);
+		goto out;
+	}
+	/* the file is untrusted: SQLite's own advice for such files */
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	r = exec(db, "PRAGMA cell_size_check=ON; PRAGMA mmap_size=0; PRAGMA journal_mode=MEMORY;",
+		 path, err);
+	if (r < 0)
+		goto out;
+	r = stamp_check(db, path, err);
+	if (r < 0)
+		goto out;
+	r = exec(db, "BEGIN", path, err);
+	if (r < 0)
+		goto out;
+	if (sqlite3_prepare_v2(db, writer_sql[ST_META], -1, &st, NULL) != SQLITE_OK) {
+		r = sql_error(err, db, "write database", path);
+		goto out;
+	}
+	for (size_t i = 0; kv && kv[i] && kv[i + 1]; i += 2) {
+		sqlite3_reset(st);
+		bind_text(st, 1, kv[i]);
+		bind_text(st, 2, kv[i + 1]);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			r = sql_error(err, db, "write database", path);
+			goto out;
+		}
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	r = exec(db, "COMMIT", path, err);
+	if (r < 0)
+		goto out;
+	if (sqlite3_close(db) != SQLITE_OK) {
+		r = sql_error(err, db, "close database", path);
+		db = NULL;
+		goto out;
+	}
+	db = NULL;
+	r = fsync_path(path, false);
+	if (r < 0)
+		r = cs_error_errno(err, r, "cannot sync database '%s'", path);
+out:
+	sqlite3_finalize(st);
+	if (db)
+		sqlite3_close(db);
 	return r;
 }
 

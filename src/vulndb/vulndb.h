@@ -8,7 +8,8 @@
  * old one in place.
  *
  * Schema (CS_VULNDB_SCHEMA_VERSION; docs/VULNDB.md):
- *   meta(key, value)                     schema_version, built, builder
+ *   meta(key, value)                     schema_version, built, builder, and
+ *                                        mirror_* after `customs db update`
  *   sources(name, kind, location, updated, records, skipped)
  *   vulnerabilities(id, summary, details, severity, cvss3_score, cvss3_vector,
  *                   cvss4_score, cvss4_vector, published, modified, withdrawn, url)
@@ -109,6 +110,19 @@ int cs_vulndb_put_kev(struct cs_vulndb_writer *w, const char *cve, const char *d
 		      struct cs_error *err);
 int cs_vulndb_put_epss(struct cs_vulndb_writer *w, const char *cve, double score, double percentile,
 		       const char *date, struct cs_error *err);
+/*
+ * Set a meta row other than schema_version, built and builder (those are
+ * the writer's own): e.g. mirror_url after `customs db update`.
+ */
+int cs_vulndb_writer_set_meta(struct cs_vulndb_writer *w, const char *key, const char *value,
+			      struct cs_error *err);
+/*
+ * Rewrite sources.location values equal to `from` or below it ("from/...")
+ * to start with `to` instead: feeds built from a temporary copy then name
+ * where they were fetched from.
+ */
+int cs_vulndb_writer_relocate(struct cs_vulndb_writer *w, const char *from, const char *to,
+			      struct cs_error *err);
 /* Finish: index, analyse, fsync, rename over the target. */
 int cs_vulndb_writer_commit(struct cs_vulndb_writer *w, struct cs_error *err);
 /* Abandon (the target is untouched); also frees. NULL-safe. */
@@ -135,10 +149,19 @@ struct cs_vulndb_source {
 	uint64_t records, skipped;
 };
 
+/* Meta keys `customs db update` records (docs/VULNDB.md) */
+#define CS_VULNDB_META_MIRROR_URL      "mirror_url"
+#define CS_VULNDB_META_MIRROR_KIND     "mirror_kind"
+#define CS_VULNDB_META_MIRROR_CREATED  "mirror_manifest_created"
+#define CS_VULNDB_META_MIRROR_MANIFEST "mirror_manifest_sha256"
+#define CS_VULNDB_META_MIRROR_FETCHED  "mirror_fetched"
+
 struct cs_vulndb_info {
 	int schema_version;
 	char *built;
 	char *builder;
+	/* where `customs db update` got it from; NULL for a local build */
+	char *mirror_url, *mirror_kind, *mirror_created, *mirror_fetched;
 	struct cs_vulndb_source *sources;
 	size_t n_sources;
 	uint64_t vulns, affected, aliases, kev, epss;
@@ -146,6 +169,18 @@ struct cs_vulndb_info {
 int cs_vulndb_info(struct cs_vulndb *db, struct cs_vulndb_info **ret, struct cs_error *err);
 void cs_vulndb_info_free(struct cs_vulndb_info *info);
 CS_DEFINE_CLEANUP(struct cs_vulndb_info *, cs_vulndb_info_free)
+
+/* A meta value: 1 and *ret (a new string) if the key exists, 0 if not. */
+int cs_vulndb_get_meta(struct cs_vulndb *db, const char *key, char **ret, struct cs_error *err);
+
+/*
+ * Prepare a database file that came from elsewhere (a mirror) before it
+ * replaces the real one: check it is a rollback-journal SQLite file
+ * without triggers that passes quick_check, then add the meta rows in kv
+ * ({key, value, key, value, ..., NULL}) and sync it. The file must be a
+ * private temporary copy: it is modified in place.
+ */
+int cs_vulndb_stamp(const char *path, const char *const *kv, struct cs_error *err);
 
 /*
  * Call cb for every affected row of (namespace, package), ordered by
