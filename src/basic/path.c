@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include "alloc.h"
 #include "path.h"
 
 /*
@@ -120,4 +124,52 @@ bool cs_path_is_under(const char *path, const char *dir)
 	if (n == 0)
 		return true;
 	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cs_dir_names(const char *path, size_t max, bool (*keep)(const char *dir, const char *name),
+		 char ***ret, size_t *ret_n, struct cs_error *err)
+{
+	_cleanup_strv_free_ char **v = NULL;
+	size_t n = 0, cap = 0;
+	DIR *d = opendir(path);
+	int r = 0;
+
+	if (!d)
+		return cs_error_errno(err, errno, "cannot open directory '%s'", path);
+	for (;;) {
+		struct dirent *de;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			if (errno)
+				r = cs_error_errno(err, errno, "cannot read directory '%s'", path);
+			break;
+		}
+		if (de->d_name[0] == '.' || (keep && !keep(path, de->d_name)))
+			continue;
+		if (n >= max) {
+			r = cs_error_set(err, -CS_E_LIMIT,
+					 "directory '%s' has more than %zu entries", path, max);
+			break;
+		}
+		if (CS_GROW(v, cap, n + 2) < 0 || !(v[n] = cs_strdup(de->d_name))) {
+			r = cs_error_set(err, -ENOMEM, "out of memory");
+			break;
+		}
+		v[++n] = NULL;
+	}
+	closedir(d);
+	if (r < 0)
+		return r;
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_name);
+	*ret = CS_TAKE_PTR(v);
+	*ret_n = n;
+	return 0;
 }

@@ -31,3 +31,12 @@ const char *cs_path_basename(const char *path);
 size_t cs_path_dirlen(const char *path);
 /* Does `path` equal `dir` or lie below it? ("" is the root, above all.) */
 bool cs_path_is_under(const char *path, const char *dir);
+
+/*
+ * The names in directory path, sorted, without hidden ones (".", "..",
+ * ".git"...) and those keep() (if not NULL) refuses; NULL-terminated.
+ * More than max names is an error (-CS_E_LIMIT), as is an unreadable
+ * directory. *ret is NULL when there are none.
+ */
+int cs_dir_names(const char *path, size_t max, bool (*keep)(const char *dir, const char *name),
+		 char ***ret, size_t *ret_n, struct cs_error *err);

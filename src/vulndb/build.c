@@ -145,20 +145,14 @@ static int walk_file(struct walk *wk, const char *path, const struct stat *st, s
 	return 0;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int walk_path(struct walk *wk, const char *path, unsigned depth, struct cs_error *err);
 
 static int walk_dir(struct walk *wk, const char *path, const struct stat *st, unsigned depth,
 		    struct cs_error *err)
 {
 	_cleanup_strv_free_ char **names = NULL;
-	size_t n = 0, cap = 0;
-	DIR *d;
-	int r = 0;
+	size_t n = 0;
+	int r;
 
 	for (const struct cs_importer *const *imp = cs_importers; *imp; imp++)
 		if ((*imp)->detect && (*imp)->detect(path, true, NULL, 0))
@@ -167,42 +161,10 @@ static int walk_dir(struct walk *wk, const char *path, const struct stat *st, un
 	if (depth >= WALK_MAX_DEPTH)
 		return cs_error_set(err, -CS_E_LIMIT, "cannot read '%s': nested deeper than %d",
 				    path, WALK_MAX_DEPTH);
-	d = opendir(path);
-	if (!d)
-		return cs_error_errno(err, errno, "cannot open directory '%s'", path);
-	for (;;) {
-		struct dirent *de;
-
-		errno = 0;
-		de = readdir(d);
-		if (!de) {
-			if (errno)
-				r = cs_error_errno(err, errno, "cannot read directory '%s'", path);
-			break;
-		}
-		if (de->d_name[0] == '.') /* ., .., .git, editor files */
-			continue;
-		if (n >= WALK_MAX_ENTRIES) {
-			r = cs_error_set(err, -CS_E_LIMIT,
-					 "directory '%s' has more than %d entries", path,
-					 WALK_MAX_ENTRIES);
-			break;
-		}
-		if (CS_GROW(names, cap, n + 2) < 0) {
-			r = cs_error_set(err, -ENOMEM, "out of memory");
-			break;
-		}
-		names[n] = cs_strdup(de->d_name);
-		if (!names[n]) {
-			r = cs_error_set(err, -ENOMEM, "out of memory");
-			break;
-		}
-		names[++n] = NULL;
-	}
-	closedir(d);
-	if (r < 0 || n == 0)
+	/* hidden entries are skipped: ., .., .git, editor files */
+	r = cs_dir_names(path, WALK_MAX_ENTRIES, NULL, &names, &n, err);
+	if (r < 0)
 		return r;
-	qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *child = NULL;
 		size_t pl = strlen(path);

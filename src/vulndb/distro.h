@@ -12,22 +12,6 @@
 
 #include "vulndb/importer.h"
 
-/* Where parsed records go; any callback may be NULL (records dropped). */
-struct cs_distro_sink {
-	int (*vuln)(void *ud, const struct cs_vuln *v, struct cs_error *err);
-	int (*alias)(void *ud, const char *id, const char *alias, struct cs_error *err);
-	int (*affected)(void *ud, const struct cs_affected *a, struct cs_error *err);
-	void *userdata;
-};
-
-/* State of the sink that writes into a database writer and counts into rep. */
-struct cs_distro_writer_sink {
-	struct cs_vulndb_writer *w;
-	struct cs_import_report *rep;
-};
-void cs_distro_sink_writer(struct cs_distro_sink *s, struct cs_distro_writer_sink *st,
-			   struct cs_vulndb_writer *w, struct cs_import_report *rep);
-
 /*
  * Debian release codename ("bookworm", "sid") to a namespace ("debian:12",
  * "debian:unstable"); NULL if unknown.
@@ -42,7 +26,7 @@ const char *cs_debian_namespace(const char *codename, size_t n);
  * -ENOMEM or a sink failure is returned as is.
  */
 struct cs_debian_list;
-int cs_debian_list_new(const char *file, const struct cs_distro_sink *sink,
+int cs_debian_list_new(const char *file, const struct cs_record_sink *sink,
 		       struct cs_import_report *rep, struct cs_debian_list **ret);
 /* Feed one line (without its newline); lineno counts from 1. */
 int cs_debian_list_line(struct cs_debian_list *p, const char *line, size_t n, uint64_t lineno,
@@ -53,7 +37,7 @@ void cs_debian_list_free(struct cs_debian_list *p);
 CS_DEFINE_CLEANUP(struct cs_debian_list *, cs_debian_list_free)
 /* All of it at once, from memory. */
 int cs_debian_list_parse(const char *data, size_t len, const char *file,
-			 const struct cs_distro_sink *sink, struct cs_import_report *rep,
+			 const struct cs_record_sink *sink, struct cs_import_report *rep,
 			 struct cs_error *err);
 
 /*
@@ -62,7 +46,7 @@ int cs_debian_list_parse(const char *data, size_t len, const char *file,
  * the largest package rather than the whole export.
  */
 int cs_debian_json_parse(const char *data, size_t len, const char *file,
-			 const struct cs_distro_sink *sink, struct cs_import_report *rep,
+			 const struct cs_record_sink *sink, struct cs_import_report *rep,
 			 struct cs_error *err);
 
 /* What a file looks like: 0 not a tracker file, 1 list syntax, 2 JSON export. */
@@ -80,8 +64,8 @@ int cs_debian_tracker_sniff(const void *head, size_t n);
  * does not (e.g. "org.rockylinux.rlsa-9.xml" -> "rocky:9"). No DTD is
  * loaded, no entity expanded, nothing fetched.
  */
-int cs_oval_parse(const char *data, size_t len, const char *file, const struct cs_distro_sink *sink,
+int cs_oval_parse(const char *data, size_t len, const char *file, const struct cs_record_sink *sink,
 		  struct cs_import_report *rep, struct cs_error *err);
 /* The same from a file, plain or bzip2-compressed (told by content). */
-int cs_oval_parse_file(const char *path, const struct cs_distro_sink *sink,
+int cs_oval_parse_file(const char *path, const struct cs_record_sink *sink,
 		       struct cs_import_report *rep, struct cs_error *err);

@@ -34,46 +34,6 @@
 #define DEB_MAX_JSON	   (1ull << 30) /* whole JSON export */
 #define DEB_MAX_JSON_DEPTH 64
 
-/* ---- the writer sink (shared with imp_oval.c) ---- */
-
-static int ws_vuln(void *ud, const struct cs_vuln *v, struct cs_error *err)
-{
-	struct cs_distro_writer_sink *s = ud;
-	int r = cs_vulndb_put_vuln(s->w, v, err);
-
-	if (r >= 0 && s->rep)
-		s->rep->vulns++;
-	return r;
-}
-
-static int ws_alias(void *ud, const char *id, const char *alias, struct cs_error *err)
-{
-	struct cs_distro_writer_sink *s = ud;
-
-	return cs_vulndb_put_alias(s->w, id, alias, err);
-}
-
-static int ws_affected(void *ud, const struct cs_affected *a, struct cs_error *err)
-{
-	struct cs_distro_writer_sink *s = ud;
-	int r = cs_vulndb_put_affected(s->w, a, err);
-
-	if (r >= 0 && s->rep)
-		s->rep->records++;
-	return r;
-}
-
-void cs_distro_sink_writer(struct cs_distro_sink *s, struct cs_distro_writer_sink *st,
-			   struct cs_vulndb_writer *w, struct cs_import_report *rep)
-{
-	st->w = w;
-	st->rep = rep;
-	s->vuln = ws_vuln;
-	s->alias = ws_alias;
-	s->affected = ws_affected;
-	s->userdata = st;
-}
-
 /* ---- small helpers ---- */
 
 static const struct {
@@ -244,7 +204,7 @@ static int make_ranges(const char *v, char **ret)
 	return 0;
 }
 
-static int emit_affected(const struct cs_distro_sink *sink, const char *ns, const char *pkg,
+static int emit_affected(const struct cs_record_sink *sink, const char *ns, const char *pkg,
 			 const char *vuln_id, const char *source, const char *fixed,
 			 enum cs_fix_state state, enum cs_severity sev, const char *note,
 			 struct cs_error *err)
@@ -335,7 +295,7 @@ struct drow {
 
 struct cs_debian_list {
 	const char *file;
-	const struct cs_distro_sink *sink;
+	const struct cs_record_sink *sink;
 	struct cs_import_report *rep;
 
 	enum rec_kind kind;
@@ -372,7 +332,7 @@ static void rec_clear(struct cs_debian_list *p)
 	p->id[0] = p->published[0] = '\0';
 }
 
-int cs_debian_list_new(const char *file, const struct cs_distro_sink *sink,
+int cs_debian_list_new(const char *file, const struct cs_record_sink *sink,
 		       struct cs_import_report *rep, struct cs_debian_list **ret)
 {
 	struct cs_debian_list *p = cs_new0(struct cs_debian_list, 1);
@@ -396,7 +356,7 @@ void cs_debian_list_free(struct cs_debian_list *p)
 	free(p);
 }
 
-static int emit_vuln(const struct cs_distro_sink *sink, const char *id, const char *summary,
+static int emit_vuln(const struct cs_record_sink *sink, const char *id, const char *summary,
 		     const char *published, struct cs_error *err)
 {
 	char url[128];
@@ -416,7 +376,7 @@ static int emit_vuln(const struct cs_distro_sink *sink, const char *id, const ch
 /* Write the record collected so far. */
 static int rec_flush(struct cs_debian_list *p, struct cs_error *err)
 {
-	const struct cs_distro_sink *s = p->sink;
+	const struct cs_record_sink *s = p->sink;
 	int r = 0;
 
 	if (p->kind == REC_NONE || p->skip)
@@ -920,7 +880,7 @@ int cs_debian_list_finish(struct cs_debian_list *p, struct cs_error *err)
 }
 
 int cs_debian_list_parse(const char *data, size_t len, const char *file,
-			 const struct cs_distro_sink *sink, struct cs_import_report *rep,
+			 const struct cs_record_sink *sink, struct cs_import_report *rep,
 			 struct cs_error *err)
 {
 	_cleanup_(cs_debian_list_freep) struct cs_debian_list *p = NULL;
@@ -996,7 +956,7 @@ static const char *jstr(json_t *o, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-static int json_release(const struct cs_distro_sink *sink, struct cs_import_report *rep,
+static int json_release(const struct cs_record_sink *sink, struct cs_import_report *rep,
 			const char *file, const char *pkg, const char *id, const char *rel,
 			json_t *o, struct cs_error *err)
 {
@@ -1058,7 +1018,7 @@ static int json_release(const struct cs_distro_sink *sink, struct cs_import_repo
 			     err);
 }
 
-static int json_package(const struct cs_distro_sink *sink, struct cs_import_report *rep,
+static int json_package(const struct cs_record_sink *sink, struct cs_import_report *rep,
 			const char *file, const char *pkg, json_t *cves, struct cs_error *err)
 {
 	const char *id;
@@ -1102,7 +1062,7 @@ static int json_package(const struct cs_distro_sink *sink, struct cs_import_repo
 }
 
 int cs_debian_json_parse(const char *data, size_t len, const char *file,
-			 const struct cs_distro_sink *sink, struct cs_import_report *rep,
+			 const struct cs_record_sink *sink, struct cs_import_report *rep,
 			 struct cs_error *err)
 {
 	size_t i = 0;
@@ -1240,7 +1200,7 @@ static bool debian_detect(const char *path, bool is_dir, const void *head, size_
 	return !is_dir && cs_debian_tracker_sniff(head, n) > 0;
 }
 
-static int import_list(struct cs_stream *st, const char *path, const struct cs_distro_sink *sink,
+static int import_list(struct cs_stream *st, const char *path, const struct cs_record_sink *sink,
 		       struct cs_import_report *rep, char *ret_source, size_t source_sz,
 		       char *ret_updated, size_t updated_sz, struct cs_error *err)
 {
@@ -1307,15 +1267,14 @@ static int debian_import(struct cs_vulndb_writer *w, const char *path, struct cs
 			 struct cs_error *err)
 {
 	_cleanup_(cs_stream_freep) struct cs_stream *st = NULL;
-	struct cs_distro_writer_sink wst;
-	struct cs_distro_sink sink;
+	struct cs_record_writer_sink ws;
 	uint64_t records0 = rep ? rep->records : 0, skipped0 = rep ? rep->skipped : 0;
 	char head[4096], source[32] = "debian-tracker", updated[16] = "";
 	ssize_t n;
 	size_t have = 0;
 	int kind, r;
 
-	cs_distro_sink_writer(&sink, &wst, w, rep);
+	cs_record_writer_sink_init(&ws, w, rep);
 	r = cs_stream_open_file(path, &st, err);
 	if (r < 0)
 		return r;
@@ -1339,14 +1298,14 @@ static int debian_import(struct cs_vulndb_writer *w, const char *path, struct cs
 		return r;
 
 	if (kind == 1) {
-		r = import_list(st, path, &sink, rep, source, sizeof(source), updated,
+		r = import_list(st, path, &ws.sink, rep, source, sizeof(source), updated,
 				sizeof(updated), err);
 	} else {
 		_cleanup_buf_ struct cs_buf all = CS_BUF_INIT(DEB_MAX_JSON);
 
 		r = cs_stream_read_all(st, &all, err);
 		if (r >= 0)
-			r = cs_debian_json_parse(all.data ? all.data : "", all.len, path, &sink,
+			r = cs_debian_json_parse(all.data ? all.data : "", all.len, path, &ws.sink,
 						 rep, err);
 		snprintf(source, sizeof(source), "debian-tracker:json");
 	}

@@ -42,46 +42,6 @@
 #define OSV_ZIP_MAX_ENTRIES 4000000
 #define OSV_NS_MAX	    64
 
-/* --- the writer sink --- */
-
-static int ws_vuln(void *ud, const struct cs_vuln *v, struct cs_error *err)
-{
-	struct cs_adv_writer_sink *s = ud;
-	int r = cs_vulndb_put_vuln(s->w, v, err);
-
-	if (r >= 0 && s->rep)
-		s->rep->vulns++;
-	return r;
-}
-
-static int ws_alias(void *ud, const char *id, const char *alias, struct cs_error *err)
-{
-	struct cs_adv_writer_sink *s = ud;
-
-	return cs_vulndb_put_alias(s->w, id, alias, err);
-}
-
-static int ws_affected(void *ud, const struct cs_affected *a, struct cs_error *err)
-{
-	struct cs_adv_writer_sink *s = ud;
-	int r = cs_vulndb_put_affected(s->w, a, err);
-
-	if (r >= 0 && s->rep)
-		s->rep->records++;
-	return r;
-}
-
-void cs_adv_writer_sink_init(struct cs_adv_writer_sink *s, struct cs_vulndb_writer *w,
-			     struct cs_import_report *rep)
-{
-	s->w = w;
-	s->rep = rep;
-	s->sink.vuln = ws_vuln;
-	s->sink.alias = ws_alias;
-	s->sink.affected = ws_affected;
-	s->sink.userdata = s;
-}
-
 void cs_adv_bad(struct cs_import_report *rep, const char *file, const char *position,
 		const char *fmt, ...)
 {
@@ -96,18 +56,18 @@ void cs_adv_bad(struct cs_import_report *rep, const char *file, const char *posi
 	cs_import_report_bad(rep, file, position, "%s", msg);
 }
 
-static int sink_vuln(const struct cs_adv_sink *s, const struct cs_vuln *v, struct cs_error *err)
+static int sink_vuln(const struct cs_record_sink *s, const struct cs_vuln *v, struct cs_error *err)
 {
 	return s && s->vuln ? s->vuln(s->userdata, v, err) : 0;
 }
 
-static int sink_alias(const struct cs_adv_sink *s, const char *id, const char *alias,
+static int sink_alias(const struct cs_record_sink *s, const char *id, const char *alias,
 		      struct cs_error *err)
 {
 	return s && s->alias ? s->alias(s->userdata, id, alias, err) : 0;
 }
 
-static int sink_affected(const struct cs_adv_sink *s, const struct cs_affected *a,
+static int sink_affected(const struct cs_record_sink *s, const struct cs_affected *a,
 			 struct cs_error *err)
 {
 	return s && s->affected ? s->affected(s->userdata, a, err) : 0;
@@ -392,7 +352,7 @@ int cs_cvss3_base_score(const char *vector, double *ret)
 /* --- OSV records --- */
 
 struct osv_ctx {
-	const struct cs_adv_sink *sink;
+	const struct cs_record_sink *sink;
 	struct cs_import_report *rep;
 	const char *file;
 	const char *id;
@@ -868,7 +828,8 @@ static int osv_doc(struct osv_ctx *c, json_t *root, struct cs_error *err)
 }
 
 int cs_osv_parse(const char *data, size_t len, bool yaml, const char *file,
-		 const struct cs_adv_sink *sink, struct cs_import_report *rep, struct cs_error *err)
+		 const struct cs_record_sink *sink, struct cs_import_report *rep,
+		 struct cs_error *err)
 {
 	struct osv_ctx c = {
 		.sink = sink,
@@ -929,7 +890,7 @@ static enum osv_kind osv_kind_of(const char *name)
 
 /* A document unreadable as JSON/YAML inside a tree or zip is one bad record. */
 static int osv_doc_in_feed(const char *data, size_t len, bool yaml, const char *label,
-			   const struct cs_adv_sink *sink, struct cs_import_report *rep,
+			   const struct cs_record_sink *sink, struct cs_import_report *rep,
 			   struct cs_error *err)
 {
 	struct cs_error e = CS_ERROR_INIT;
@@ -944,8 +905,8 @@ static int osv_doc_in_feed(const char *data, size_t len, bool yaml, const char *
 	return r;
 }
 
-static int osv_zip(const char *path, const struct cs_adv_sink *sink, struct cs_import_report *rep,
-		   struct cs_error *err)
+static int osv_zip(const char *path, const struct cs_record_sink *sink,
+		   struct cs_import_report *rep, struct cs_error *err)
 {
 	struct archive *a = archive_read_new();
 	struct archive_entry *ae;
@@ -1033,51 +994,14 @@ out:
 	return r;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Sorted names of the entries of a directory, without hidden ones. */
 static int dir_names(const char *path, char ***ret, size_t *ret_n, struct cs_error *err)
 {
-	DIR *d = opendir(path);
-	char **v = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	int r = 0;
-
-	if (!d)
-		return cs_error_errno(err, errno, "cannot open directory '%s'", path);
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (n + 1 >= OSV_DIR_MAX_ENTRIES) {
-			r = cs_error_set(err, -CS_E_LIMIT,
-					 "directory '%s' has more than %u entries", path,
-					 OSV_DIR_MAX_ENTRIES);
-			break;
-		}
-		if (CS_GROW(v, cap, n + 2) < 0 || !(v[n] = cs_strdup(de->d_name))) {
-			r = -ENOMEM;
-			break;
-		}
-		v[++n] = NULL;
-	}
-	closedir(d);
-	if (r < 0) {
-		cs_strv_free(v);
-		return r;
-	}
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_str);
-	*ret = v;
-	*ret_n = n;
-	return 0;
+	return cs_dir_names(path, OSV_DIR_MAX_ENTRIES, NULL, ret, ret_n, err);
 }
 
 static int osv_file(const char *path, enum osv_kind kind, bool in_tree,
-		    const struct cs_adv_sink *sink, struct cs_import_report *rep,
+		    const struct cs_record_sink *sink, struct cs_import_report *rep,
 		    struct cs_error *err)
 {
 	_cleanup_free_ char *data = NULL;
@@ -1099,7 +1023,7 @@ static int osv_file(const char *path, enum osv_kind kind, bool in_tree,
 	return r;
 }
 
-static int osv_tree(const char *path, unsigned depth, const struct cs_adv_sink *sink,
+static int osv_tree(const char *path, unsigned depth, const struct cs_record_sink *sink,
 		    struct cs_import_report *rep, struct cs_error *err)
 {
 	_cleanup_strv_free_ char **names = NULL;
@@ -1135,10 +1059,10 @@ static int osv_tree(const char *path, unsigned depth, const struct cs_adv_sink *
 static int osv_import(struct cs_vulndb_writer *w, const char *path, struct cs_import_report *rep,
 		      struct cs_error *err)
 {
-	struct cs_adv_writer_sink ws;
+	struct cs_record_writer_sink ws;
 	struct stat st;
 
-	cs_adv_writer_sink_init(&ws, w, rep);
+	cs_record_writer_sink_init(&ws, w, rep);
 	if (stat(path, &st) < 0)
 		return cs_error_errno(err, errno, "cannot stat '%s'", path);
 	if (S_ISDIR(st.st_mode))

@@ -120,7 +120,7 @@ enum cap_target {
 
 struct oval_parser {
 	const char *file;
-	const struct cs_distro_sink *sink;
+	const struct cs_record_sink *sink;
 	struct cs_import_report *rep;
 	struct cs_error *err;
 	int fail; /* first fatal error code */
@@ -554,7 +554,7 @@ static char *title_adv(const char *title)
 
 static int def_end(struct oval_parser *p)
 {
-	const struct cs_distro_sink *s = p->sink;
+	const struct cs_record_sink *s = p->sink;
 	struct cur_def *d = &p->d;
 	struct oval_def *k;
 	char ns[64] = "", pub[32];
@@ -1191,7 +1191,7 @@ static int add_pkg_fix(struct pkg_fix **v, size_t *n, size_t *cap, const char *n
 
 static int emit_rows(struct oval_parser *p)
 {
-	const struct cs_distro_sink *s = p->sink;
+	const struct cs_record_sink *s = p->sink;
 	_cleanup_free_ struct pkg_fix *pf = NULL;
 	size_t npf, cappf = 0;
 	char source[80];
@@ -1468,7 +1468,7 @@ static void silent_generic(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
-static int oval_run(struct oval_io *io, const char *file, const struct cs_distro_sink *sink,
+static int oval_run(struct oval_io *io, const char *file, const struct cs_record_sink *sink,
 		    struct cs_import_report *rep, struct cs_error *err)
 {
 	struct oval_parser p = { 0 };
@@ -1568,7 +1568,7 @@ static int oval_run(struct oval_io *io, const char *file, const struct cs_distro
 	return r < 0 ? r : 0;
 }
 
-int cs_oval_parse(const char *data, size_t len, const char *file, const struct cs_distro_sink *sink,
+int cs_oval_parse(const char *data, size_t len, const char *file, const struct cs_record_sink *sink,
 		  struct cs_import_report *rep, struct cs_error *err)
 {
 	struct oval_io io = { .mem = data, .mem_len = data ? len : 0 };
@@ -1578,7 +1578,7 @@ int cs_oval_parse(const char *data, size_t len, const char *file, const struct c
 	return r;
 }
 
-int cs_oval_parse_file(const char *path, const struct cs_distro_sink *sink,
+int cs_oval_parse_file(const char *path, const struct cs_record_sink *sink,
 		       struct cs_import_report *rep, struct cs_error *err)
 {
 	struct oval_io io = { 0 };
@@ -1628,14 +1628,13 @@ static bool oval_detect(const char *path, bool is_dir, const void *head, size_t 
 static int oval_import(struct cs_vulndb_writer *w, const char *path, struct cs_import_report *rep,
 		       struct cs_error *err)
 {
-	struct cs_distro_writer_sink wst;
-	struct cs_distro_sink sink;
+	struct cs_record_writer_sink ws;
 	uint64_t records0 = rep ? rep->records : 0, skipped0 = rep ? rep->skipped : 0;
 	char ns[64], source[80];
 	int r;
 
-	cs_distro_sink_writer(&sink, &wst, w, rep);
-	r = cs_oval_parse_file(path, &sink, rep, err);
+	cs_record_writer_sink_init(&ws, w, rep);
+	r = cs_oval_parse_file(path, &ws.sink, rep, err);
 	if (r < 0)
 		return r;
 	if (name_ns(cs_path_basename(path), ns, sizeof(ns)))

@@ -34,7 +34,7 @@
 #define RUBYSEC_MAX_DIR_ENTRIES 1000000
 
 struct rs_ctx {
-	const struct cs_adv_sink *sink;
+	const struct cs_record_sink *sink;
 	struct cs_import_report *rep;
 	const char *file;
 };
@@ -322,8 +322,9 @@ out:
 	return r;
 }
 
-int cs_rubysec_parse(const char *data, size_t len, const char *file, const struct cs_adv_sink *sink,
-		     struct cs_import_report *rep, struct cs_error *err)
+int cs_rubysec_parse(const char *data, size_t len, const char *file,
+		     const struct cs_record_sink *sink, struct cs_import_report *rep,
+		     struct cs_error *err)
 {
 	struct rs_ctx c = { .sink = sink, .rep = rep, .file = file };
 	json_t *root = NULL;
@@ -348,7 +349,7 @@ static bool is_yml(const char *name)
 	return n > 4 && !strcmp(name + n - 4, ".yml") && name[0] != '.';
 }
 
-static int rs_file(const char *path, bool in_tree, const struct cs_adv_sink *sink,
+static int rs_file(const char *path, bool in_tree, const struct cs_record_sink *sink,
 		   struct cs_import_report *rep, struct cs_error *err)
 {
 	_cleanup_free_ char *data = NULL;
@@ -373,60 +374,39 @@ static int rs_file(const char *path, bool in_tree, const struct cs_adv_sink *sin
 	return r;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* a gem's directory, or one of its advisories (a regular .yml file) */
+static bool is_kind(const char *dir, const char *name, bool want_dir)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	char child[PATH_MAX];
+	struct stat st;
+
+	if (!want_dir && !is_yml(name))
+		return false;
+	if ((size_t)snprintf(child, sizeof(child), "%s/%s", dir, name) >= sizeof(child) ||
+	    lstat(child, &st) < 0)
+		return false;
+	return want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode);
+}
+
+static bool is_gem_dir(const char *dir, const char *name)
+{
+	return is_kind(dir, name, true);
+}
+
+static bool is_advisory(const char *dir, const char *name)
+{
+	return is_kind(dir, name, false);
 }
 
 static int list_dir(const char *path, bool want_dirs, char ***ret, size_t *ret_n,
 		    struct cs_error *err)
 {
-	DIR *d = opendir(path);
-	char **v = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	int r = 0;
-
-	if (!d)
-		return cs_error_errno(err, errno, "cannot open directory '%s'", path);
-	while ((de = readdir(d))) {
-		char child[PATH_MAX];
-		struct stat st;
-
-		if (de->d_name[0] == '.' || (!want_dirs && !is_yml(de->d_name)))
-			continue;
-		if ((size_t)snprintf(child, sizeof(child), "%s/%s", path, de->d_name) >=
-			    sizeof(child) ||
-		    lstat(child, &st) < 0)
-			continue;
-		if (want_dirs ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
-			continue;
-		if (n + 1 >= RUBYSEC_MAX_DIR_ENTRIES) {
-			r = cs_error_set(err, -CS_E_LIMIT,
-					 "directory '%s' has more than %u entries", path,
-					 RUBYSEC_MAX_DIR_ENTRIES);
-			break;
-		}
-		if (CS_GROW(v, cap, n + 2) < 0 || !(v[n] = cs_strdup(de->d_name))) {
-			r = -ENOMEM;
-			break;
-		}
-		v[++n] = NULL;
-	}
-	closedir(d);
-	if (r < 0) {
-		cs_strv_free(v);
-		return r;
-	}
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_str);
-	*ret = v;
-	*ret_n = n;
-	return 0;
+	return cs_dir_names(path, RUBYSEC_MAX_DIR_ENTRIES, want_dirs ? is_gem_dir : is_advisory,
+			    ret, ret_n, err);
 }
 
-static int rs_tree(const char *path, const struct cs_adv_sink *sink, struct cs_import_report *rep,
-		   struct cs_error *err)
+static int rs_tree(const char *path, const struct cs_record_sink *sink,
+		   struct cs_import_report *rep, struct cs_error *err)
 {
 	_cleanup_strv_free_ char **gems = NULL;
 	char child[PATH_MAX], file[PATH_MAX];
@@ -454,10 +434,10 @@ static int rs_tree(const char *path, const struct cs_adv_sink *sink, struct cs_i
 static int rs_import(struct cs_vulndb_writer *w, const char *path, struct cs_import_report *rep,
 		     struct cs_error *err)
 {
-	struct cs_adv_writer_sink ws;
+	struct cs_record_writer_sink ws;
 	struct stat st;
 
-	cs_adv_writer_sink_init(&ws, w, rep);
+	cs_record_writer_sink_init(&ws, w, rep);
 	if (stat(path, &st) < 0)
 		return cs_error_errno(err, errno, "cannot stat '%s'", path);
 	if (S_ISDIR(st.st_mode))

@@ -157,3 +157,42 @@ int cs_import_read_file(const char *path, size_t max, char **ret, size_t *ret_le
 	*ret_len = len;
 	return 0;
 }
+/* --- the sink that writes records into the database --- */
+
+static int ws_vuln(void *ud, const struct cs_vuln *v, struct cs_error *err)
+{
+	struct cs_record_writer_sink *s = ud;
+	int r = cs_vulndb_put_vuln(s->w, v, err);
+
+	if (r >= 0 && s->rep)
+		s->rep->vulns++;
+	return r;
+}
+
+static int ws_alias(void *ud, const char *id, const char *alias, struct cs_error *err)
+{
+	struct cs_record_writer_sink *s = ud;
+
+	return cs_vulndb_put_alias(s->w, id, alias, err);
+}
+
+static int ws_affected(void *ud, const struct cs_affected *a, struct cs_error *err)
+{
+	struct cs_record_writer_sink *s = ud;
+	int r = cs_vulndb_put_affected(s->w, a, err);
+
+	if (r >= 0 && s->rep)
+		s->rep->records++;
+	return r;
+}
+
+void cs_record_writer_sink_init(struct cs_record_writer_sink *s, struct cs_vulndb_writer *w,
+				struct cs_import_report *rep)
+{
+	s->w = w;
+	s->rep = rep;
+	s->sink.vuln = ws_vuln;
+	s->sink.alias = ws_alias;
+	s->sink.affected = ws_affected;
+	s->sink.userdata = s;
+}

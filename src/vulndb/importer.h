@@ -41,6 +41,23 @@ int cs_import_read_file(const char *path, size_t max, char **ret, size_t *ret_le
 /* Note the feed's date (keeps the newest of the values given). */
 void cs_import_report_updated(struct cs_import_report *r, const char *date);
 
+/* Where an importer's parsed records go; any callback may be NULL (records dropped). */
+struct cs_record_sink {
+	int (*vuln)(void *ud, const struct cs_vuln *v, struct cs_error *err);
+	int (*alias)(void *ud, const char *id, const char *alias, struct cs_error *err);
+	int (*affected)(void *ud, const struct cs_affected *a, struct cs_error *err);
+	void *userdata;
+};
+
+/* The sink that writes into w and counts into rep (records, vulns); rep may be NULL. */
+struct cs_record_writer_sink {
+	struct cs_record_sink sink;
+	struct cs_vulndb_writer *w;
+	struct cs_import_report *rep;
+};
+void cs_record_writer_sink_init(struct cs_record_writer_sink *s, struct cs_vulndb_writer *w,
+				struct cs_import_report *rep);
+
 /*
  * Writing conventions for import(): count each affected row written in
  * rep->records (KEV and EPSS count their rows there too) and each

@@ -11,23 +11,6 @@
 #include <jansson.h>
 #include "vulndb/importer.h"
 
-/* Where parsed records go; any callback may be NULL (records dropped). */
-struct cs_adv_sink {
-	int (*vuln)(void *ud, const struct cs_vuln *v, struct cs_error *err);
-	int (*alias)(void *ud, const char *id, const char *alias, struct cs_error *err);
-	int (*affected)(void *ud, const struct cs_affected *a, struct cs_error *err);
-	void *userdata;
-};
-
-/* The sink that writes into w and counts into rep (records, vulns); rep may be NULL. */
-struct cs_adv_writer_sink {
-	struct cs_adv_sink sink;
-	struct cs_vulndb_writer *w;
-	struct cs_import_report *rep;
-};
-void cs_adv_writer_sink_init(struct cs_adv_writer_sink *s, struct cs_vulndb_writer *w,
-			     struct cs_import_report *rep);
-
 /* cs_import_report_bad that accepts rep == NULL (records nothing). */
 void cs_adv_bad(struct cs_import_report *rep, const char *file, const char *position,
 		const char *fmt, ...) CS_PRINTF(4, 5);
@@ -62,15 +45,16 @@ int cs_cvss3_base_score(const char *vector, double *ret);
  * -ENOMEM, or a sink failure, is returned as is.
  */
 int cs_osv_parse(const char *data, size_t len, bool yaml, const char *file,
-		 const struct cs_adv_sink *sink, struct cs_import_report *rep,
+		 const struct cs_record_sink *sink, struct cs_import_report *rep,
 		 struct cs_error *err);
 
 /*
  * Parse one ruby-advisory-db advisory (gems/<gem>/<ID>.yml). `file` names
  * it in reports and gives the fallback id (its base name without .yml).
  */
-int cs_rubysec_parse(const char *data, size_t len, const char *file, const struct cs_adv_sink *sink,
-		     struct cs_import_report *rep, struct cs_error *err);
+int cs_rubysec_parse(const char *data, size_t len, const char *file,
+		     const struct cs_record_sink *sink, struct cs_import_report *rep,
+		     struct cs_error *err);
 
 /* An advisory or alias id: 1..128 printable ASCII characters, no spaces or slashes. */
 bool cs_adv_id_valid(const char *s);

@@ -87,7 +87,7 @@ static int check_affected(void *ud, const struct cs_affected *a, struct cs_error
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct cs_adv_sink sink = { check_vuln, check_alias, check_affected, NULL };
+	struct cs_record_sink sink = { check_vuln, check_alias, check_affected, NULL };
 	struct cs_import_report rep = { 0 };
 	struct cs_error err = CS_ERROR_INIT;
 	const char *p = (const char *)data;

@@ -484,7 +484,7 @@ static void test_malformed(void **state)
 	struct cs_error err = CS_ERROR_INIT;
 	struct cs_import_report rep = { 0 };
 	int n = 0;
-	struct cs_distro_sink sink = { .affected = count_cb, .userdata = &n };
+	struct cs_record_sink sink = { .affected = count_cb, .userdata = &n };
 	static const char *const bad_json[] = {
 		"",
 		"{",

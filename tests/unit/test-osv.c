@@ -804,7 +804,7 @@ static void test_parse_sink(void **state)
 		"\"2024-01-01T00:00:00Z\",\"affected\":[{\"package\":{\"ecosystem\":"
 		"\"npm\",\"name\":\"a\"},\"versions\":[\"1\"]}]}";
 	struct count_sink c = { 0 };
-	struct cs_adv_sink sink = { cnt_vuln, cnt_alias, cnt_affected, &c };
+	struct cs_record_sink sink = { cnt_vuln, cnt_alias, cnt_affected, &c };
 	struct cs_error err = CS_ERROR_INIT;
 	struct cs_import_report rep = { 0 };
 

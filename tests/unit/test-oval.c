@@ -303,7 +303,7 @@ static int collect_vuln(void *ud, const struct cs_vuln *v, struct cs_error *err)
 static void test_rhel_style(void **state)
 {
 	struct rows rows = { CS_BUF_INIT(1 << 20) };
-	struct cs_distro_sink sink = { .vuln = collect_vuln,
+	struct cs_record_sink sink = { .vuln = collect_vuln,
 				       .affected = collect_affected,
 				       .userdata = &rows };
 	struct cs_import_report rep = { 0 };
@@ -330,7 +330,7 @@ static int count_any(void *ud, const struct cs_affected *a, struct cs_error *err
 
 static int parse_str(const char *doc, size_t len, struct cs_error *err, int *n)
 {
-	struct cs_distro_sink sink = { .affected = count_any, .userdata = n };
+	struct cs_record_sink sink = { .affected = count_any, .userdata = n };
 	struct cs_import_report rep = { 0 };
 
 	cs_error_clear(err);
@@ -408,7 +408,7 @@ static void test_hostile(void **state)
 		     path, sizeof(path))) {
 		char cut[4300], buf[65536];
 		struct cs_import_report rep = { 0 };
-		struct cs_distro_sink sink = { .affected = count_any, .userdata = &n };
+		struct cs_record_sink sink = { .affected = count_any, .userdata = &n };
 		FILE *in = fopen(path, "rb"), *out;
 		size_t got;
 		snprintf(cut, sizeof(cut), "%s/cut-oval-definitions-bookworm.xml.bz2", tmpdir);
