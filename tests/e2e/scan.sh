@@ -132,6 +132,27 @@ PY
 		grep -Eq '^want [1-9][0-9]* missing 0 ' "$T_TMP/deb-check"
 fi
 
+# --- Debian: <not-affected> and other releases (DSA-list) ----------------
+# tests/data/debian-lenny/status: vlc 0.8.6.h-4+lenny2.2 and
+# openoffice.org 1:2.4.1+dfsg-1+lenny11 on Debian 5. From DSA-list:
+# DSA-2043-1 fixed vlc in 0.8.6.h-4+lenny2.3 and DSA-2211-1 in
+# 0.8.6.h-4+lenny3 (found); DSA-2218-1 (CVE-2011-1684) and DSA-2275-1
+# (CVE-2011-2685) say "[lenny] <not-affected>" (not found), and their
+# squeeze fixes are another release.
+if [ -f "$feeds/debian-tracker/DSA-list" ]; then
+	root=$T_TMP/lenny-root
+	mkdir -p "$root/var/lib/dpkg" "$root/etc"
+	cp "$CUSTOMS_SRC/tests/data/debian-lenny/status" "$root/var/lib/dpkg/status"
+	printf 'ID=debian\nVERSION_ID="5"\nVERSION_CODENAME=lenny\n' >"$root/etc/os-release"
+	expect_ok "scan a lenny status" scan rootfs -f json --db "$T_TMP/deb.sqlite" --db-max-age 0 "$root"
+	echo "$OUT" >"$T_TMP/lenny.json"
+	lenny() { json_get "'$1' in [f['id'] for f in d['findings']] + sum([f['aliases'] or [] for f in d['findings']], [])" <"$T_TMP/lenny.json"; }
+	check "lenny: vlc has CVE-2010-2062 (DSA-2043-1, fixed 0.8.6.h-4+lenny2.3)" test "$(lenny CVE-2010-2062)" = True
+	check "lenny: vlc has CVE-2010-3275 (DSA-2211-1, fixed 0.8.6.h-4+lenny3)" test "$(lenny CVE-2010-3275)" = True
+	check "lenny: <not-affected> CVE-2011-1684 is not reported" test "$(lenny CVE-2011-1684)" = False
+	check "lenny: <not-affected> CVE-2011-2685 (openoffice.org) is not reported" test "$(lenny CVE-2011-2685)" = False
+fi
+
 # --- Debian: OVAL definitions against an early bookworm status -----------
 # tests/data/debian-oval/status holds versions older than the July 2023
 # OVAL file's fixes. Expected: every definition whose "PKG DPKG is earlier
