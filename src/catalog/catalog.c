@@ -450,22 +450,43 @@ int cs_catalog_scan_finish(struct cs_catalog_scan *s, struct cs_overlay *ov, str
 	return 0;
 }
 
-int cs_catalog_image(struct cs_image *img, struct cs_catalog *cat, struct cs_error *err)
+int cs_catalog_image_walk(struct cs_image *img, struct cs_catalog *cat,
+			  const struct cs_walker *extra, size_t n_extra, struct cs_overlay **ret_ov,
+			  struct cs_error *err)
 {
 	_cleanup_(cs_overlay_freep) struct cs_overlay *ov = NULL;
 	_cleanup_(cs_catalog_scan_freep) struct cs_catalog_scan *scan = NULL;
-	struct cs_walker w[2];
+	_cleanup_free_ struct cs_walker *w = NULL;
+	size_t n = 0;
 	int r;
 
+	w = cs_new0(struct cs_walker, n_extra + 2);
+	if (!w)
+		return cs_error_errno(err, -ENOMEM, "cannot start the walk");
 	r = cs_overlay_new(cs_image_limits(img), &ov);
-	if (r >= 0)
+	if (r >= 0 && cat)
 		r = cs_catalog_scan_new(cat, NULL, &scan);
 	if (r < 0)
 		return cs_error_errno(err, r, "cannot start the catalog");
-	cs_overlay_walker(ov, &w[0]);
-	cs_catalog_scan_walker(scan, &w[1]);
-	r = cs_image_walk(img, w, 2, -1, err);
+	cs_overlay_walker(ov, &w[n++]);
+	if (scan)
+		cs_catalog_scan_walker(scan, &w[n++]);
+	for (size_t i = 0; i < n_extra; i++)
+		w[n++] = extra[i];
+	r = cs_image_walk(img, w, n, -1, err);
 	if (r < 0)
 		return r;
-	return cs_catalog_scan_finish(scan, ov, err);
+	if (scan) {
+		r = cs_catalog_scan_finish(scan, ov, err);
+		if (r < 0)
+			return r;
+	}
+	if (ret_ov)
+		*ret_ov = CS_TAKE_PTR(ov);
+	return 0;
+}
+
+int cs_catalog_image(struct cs_image *img, struct cs_catalog *cat, struct cs_error *err)
+{
+	return cs_catalog_image_walk(img, cat, NULL, 0, NULL, err);
 }

@@ -41,6 +41,14 @@ int cs_catalog_image(struct cs_image *img, struct cs_catalog *cat, struct cs_err
  * (debug log, the layer is read).
  */
 struct cs_layer_cache;
+/*
+ * cs_catalog_image with more walkers in the same pass (cat may be NULL: no
+ * catalog, only the merged view and the walkers); *ret_ov, if not NULL,
+ * receives the merged view.
+ */
+int cs_catalog_image_walk(struct cs_image *img, struct cs_catalog *cat,
+			  const struct cs_walker *extra, size_t n_extra, struct cs_overlay **ret_ov,
+			  struct cs_error *err);
 int cs_catalog_image_cached(struct cs_image *img, struct cs_catalog *cat,
 			    struct cs_layer_cache *cache, struct cs_error *err);
 

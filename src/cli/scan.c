@@ -17,11 +17,14 @@
 #include "match/ignore.h"
 #include "match/match.h"
 #include "match/vex.h"
+#include "analyze/analyze.h"
 #include "report/report.h"
 #include "sbom/sbom.h"
 
 #define SBOM_INPUT_MAX (256u << 20)
 #define SCAN_MAX_VEX   64 /* --vex files */
+#define SCAN_MAX_YARA  64 /* --yara-rules paths */
+#define SCAN_MAX_AN    8  /* analysers besides vuln */
 
 struct scan_opts {
 	const char *db;
@@ -34,7 +37,49 @@ struct scan_opts {
 	const char *ignorefile; /* NULL: .customsignore when it exists; "": none */
 	const char *vex[SCAN_MAX_VEX];
 	size_t n_vex;
+	bool vuln; /* --scanners has vuln */
+	const struct cs_analyzer *an[SCAN_MAX_AN];
+	size_t n_an;
+	const char *yara[SCAN_MAX_YARA + 1];
+	size_t n_yara;
+	struct cs_analyze_options ao;
 };
+
+/* --scanners vuln,secret,malware,config */
+static int parse_scanners(const char *s, struct scan_opts *so)
+{
+	_cleanup_free_ char *copy = cs_strdup(s);
+	char *save = NULL, *tok;
+
+	if (!copy)
+		return -ENOMEM;
+	so->vuln = false;
+	so->n_an = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		const struct cs_analyzer *a;
+
+		if (!strcmp(tok, "vuln")) {
+			so->vuln = true;
+			continue;
+		}
+		a = cs_analyzer_find(tok);
+		if (!a)
+			return -EINVAL;
+		for (size_t i = 0; i < so->n_an; i++)
+			if (so->an[i] == a)
+				a = NULL;
+		if (a && so->n_an < SCAN_MAX_AN)
+			so->an[so->n_an++] = a;
+	}
+	return so->vuln || so->n_an ? 0 : -EINVAL;
+}
+
+static bool issue_selected(const struct cs_issue *x, void *ud)
+{
+	const bool *sev = ud;
+
+	return sev[x->severity];
+}
 
 /*
  * Read the ignore file and the VEX documents before any scanning, so that
@@ -134,7 +179,8 @@ static bool severity_selected(const struct cs_finding *f, void *ud)
 static const char scan_help[] =
 	"usage: customs scan image REF | rootfs DIR | sbom FILE [OPTIONS]\n\n"
 	"Find known vulnerabilities in an image, a root filesystem or an SBOM\n"
-	"(CycloneDX or SPDX JSON).\n\n"
+	"(CycloneDX or SPDX JSON); with --scanners, also secrets, malware and risky\n"
+	"configuration in the same pass over the layers.\n\n"
 	"  -f, --format FORMAT     table, json, sarif, cyclonedx, junit or html\n"
 	"  -o, --output FILE\n"
 	"  --db PATH               vulnerability database (default $CUSTOMS_DB,\n"
@@ -142,7 +188,11 @@ static const char scan_help[] =
 	"  --severity LIST         show only these severities (critical,high,medium,low,\n"
 	"                          negligible,unknown)\n"
 	"  --ignore-unfixed        hide vulnerabilities without a fixed version\n"
-	"  --exit-code N           exit with N when any vulnerability is shown (default 0)\n"
+	"  --scanners LIST         vuln,secret,malware,config (default vuln)\n"
+	"  --secret-config FILE    secret rules: customs or gitleaks TOML (default built-in)\n"
+	"  --yara-rules PATH       YARA rules file or directory (repeatable)\n"
+	"  --malware-blocklist FILE  SHA-256 blocklist, one hash per line\n"
+	"  --exit-code N           exit with N when anything is shown (default 0)\n"
 	"  --ignorefile FILE       suppress what FILE lists (default .customsignore when it\n"
 	"                          exists; '' for none)\n"
 	"  --vex FILE              suppress what an OpenVEX or CycloneDX VEX document says\n"
@@ -161,6 +211,10 @@ static int run_scan(const char *kind, int argc, char **argv)
 		{ "db-max-age", required_argument, NULL, 2004 },
 		{ "ignorefile", required_argument, NULL, 2100 },
 		{ "vex", required_argument, NULL, 2101 },
+		{ "scanners", required_argument, NULL, 2200 },
+		{ "secret-config", required_argument, NULL, 2201 },
+		{ "yara-rules", required_argument, NULL, 2202 },
+		{ "malware-blocklist", required_argument, NULL, 2203 },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_IMAGE_LONGOPTS,
 		CLI_CACHE_LONGOPTS,
@@ -170,13 +224,14 @@ static int run_scan(const char *kind, int argc, char **argv)
 	_cleanup_(cs_catalog_freep) struct cs_catalog *cat = NULL;
 	_cleanup_(cs_vulndb_closep) struct cs_vulndb *db = NULL;
 	_cleanup_(cs_findings_freep) struct cs_findings *fs = NULL;
+	_cleanup_(cs_issues_freep) struct cs_issues *issues = NULL;
 	_cleanup_(cs_ignore_freep) struct cs_ignore *ign = NULL;
 	_cleanup_(cs_vex_freep) struct cs_vex *vex = NULL;
 	_cleanup_(cs_layer_cache_freep) struct cs_layer_cache *cache = NULL;
 	_cleanup_free_ char *dbpath = NULL, *ref = NULL, *built = NULL;
 	struct cs_match_options mo = { 0 };
 	struct cs_error err = CS_ERROR_INIT;
-	struct scan_opts so = { .db_max_age = 7 * 86400 };
+	struct scan_opts so = { .db_max_age = 7 * 86400, .vuln = true };
 	struct cli_image_opts io;
 	struct cli_output out;
 	struct cs_scan_report rep = { 0 };
@@ -241,6 +296,28 @@ static int run_scan(const char *kind, int argc, char **argv)
 			}
 			so.vex[so.n_vex++] = optarg;
 			break;
+		case 2200:
+			if (parse_scanners(optarg, &so) < 0) {
+				r = cli_usage_error("invalid --scanners '%s' (vuln%s%s)", optarg,
+						    *cs_analyzer_names() ? "," : "",
+						    cs_analyzer_names());
+				goto done;
+			}
+			break;
+		case 2201:
+			so.ao.secret_config = optarg;
+			break;
+		case 2202:
+			if (so.n_yara >= SCAN_MAX_YARA) {
+				r = cli_usage_error("more than %d --yara-rules", SCAN_MAX_YARA);
+				goto done;
+			}
+			so.yara[so.n_yara++] = optarg;
+			so.ao.yara_rules = so.yara;
+			break;
+		case 2203:
+			so.ao.malware_blocklist = optarg;
+			break;
 		case 'h':
 			printf("%s%s%s", scan_help, cli_image_opts_help, cli_cache_opts_help);
 			r = 0;
@@ -270,18 +347,30 @@ static int run_scan(const char *kind, int argc, char **argv)
 		r = cli_fail(&err);
 		goto done;
 	}
-	dbpath = cli_db_path(so.db);
-	if (!dbpath) {
+	if (so.n_an && !strcmp(kind, "sbom")) {
+		r = cli_usage_error("scan sbom has packages only: --scanners %s needs an image "
+				    "or a root filesystem",
+				    so.an[0]->name);
+		goto done;
+	}
+	if (cs_issues_new(&issues) < 0) {
 		r = EXIT_INTERNAL;
 		goto done;
 	}
-	/* open the database first: a missing one should not cost a whole walk */
-	r = cs_vulndb_open(dbpath, &db, &err);
-	if (r < 0) {
-		r = cli_fail(&err);
-		goto done;
+	if (so.vuln) {
+		dbpath = cli_db_path(so.db);
+		if (!dbpath) {
+			r = EXIT_INTERNAL;
+			goto done;
+		}
+		/* open the database first: a missing one should not cost a whole walk */
+		r = cs_vulndb_open(dbpath, &db, &err);
+		if (r < 0) {
+			r = cli_fail(&err);
+			goto done;
+		}
 	}
-	built = db_built(db, so.db_max_age);
+	built = db ? db_built(db, so.db_max_age) : NULL;
 	if (!strcmp(kind, "sbom")) {
 		_cleanup_(cs_stream_freep) struct cs_stream *s = NULL;
 		struct cs_buf b = CS_BUF_INIT(SBOM_INPUT_MAX);
@@ -302,11 +391,14 @@ static int run_scan(const char *kind, int argc, char **argv)
 		if (r >= 0 && cli_layer_cache_open(&io, &cache) < 0)
 			r = -ENOMEM;
 		if (r >= 0)
-			r = cs_catalog_image_cached(img, cat, cache, &err);
+			r = cs_analyze_image(img, cat, cache, so.an, so.n_an, &so.ao, issues, &err);
 	}
-	if (r >= 0) {
+	if (r >= 0 && so.vuln) {
 		mo.ignore_unfixed = so.ignore_unfixed;
 		r = cs_match_catalog(db, cat, &mo, &fs, &err);
+	} else if (r >= 0) {
+		fs = cs_zalloc(sizeof(*fs));
+		r = fs ? 0 : -ENOMEM;
 	}
 	if (r >= 0)
 		r = apply_suppressions(ign, vex, img, cat, fs, &err);
@@ -320,7 +412,10 @@ static int run_scan(const char *kind, int argc, char **argv)
 		cs_log_warn("%s", fs->warnings[i]);
 	for (size_t i = 0; i < cs_catalog_warning_count(cat); i++)
 		cs_log_warn("%s", cs_catalog_warning(cat, i));
+	for (size_t i = 0; i < issues->n_warnings; i++)
+		cs_log_warn("%s", issues->warnings[i]);
 	cs_findings_filter(fs, severity_selected, so.severities);
+	cs_issues_filter(issues, issue_selected, so.severities);
 	r = cli_output_open(&out, so.output, &err);
 	if (r < 0) {
 		r = cli_fail(&err);
@@ -331,6 +426,7 @@ static int run_scan(const char *kind, int argc, char **argv)
 	rep.img = img;
 	rep.cat = cat;
 	rep.findings = fs;
+	rep.issues = issues;
 	rep.db_built = built;
 	ropts.width = cli_term_width(out.f);
 	ropts.colour = out.tty && !getenv("NO_COLOR");
@@ -346,7 +442,7 @@ static int run_scan(const char *kind, int argc, char **argv)
 	if (r < 0)
 		r = cli_fail(&err);
 	else
-		r = fs->n > 0 ? so.exit_code : 0;
+		r = fs->n > 0 || issues->n > 0 ? so.exit_code : 0;
 done:
 	cli_image_opts_done(&io);
 	return r;

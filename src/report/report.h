@@ -16,6 +16,7 @@
 #include "basic/error.h"
 #include "catalog/catalog.h"
 #include "image/image.h"
+#include "analyze/analyze.h"
 #include "match/match.h"
 
 #define CS_SCAN_SCHEMA "customs.scan/v1"
@@ -36,6 +37,7 @@ struct cs_scan_report {
 	struct cs_image *img;	      /* NULL for an SBOM */
 	struct cs_catalog *cat;	      /* the packages */
 	struct cs_findings *findings; /* shown and suppressed findings */
+	struct cs_issues *issues;     /* secrets, malware, configuration, Dockerfile; may be NULL */
 	const char *db_built;	      /* when the database was built, or NULL */
 	const char *generated;	      /* RFC 3339 time of the scan, or NULL (now) */
 };

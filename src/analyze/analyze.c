@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The issue list and the one-pass image analysis that feeds it.
+ */
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analyze/analyze.h"
+#include "basic/alloc.h"
+
+#define ISSUES_MAX_WARNINGS 1000
+
+/* The image analysers; each lives in its own file of this folder. */
+static const struct cs_analyzer *const analyzers[] = {
+	NULL,
+};
+
+static const char *const kind_names[_CS_ISSUE_KIND_MAX] = {
+	[CS_ISSUE_SECRET] = "secret",
+	[CS_ISSUE_MALWARE] = "malware",
+	[CS_ISSUE_CONFIG] = "config",
+	[CS_ISSUE_DOCKERFILE] = "dockerfile",
+};
+
+const char *cs_issue_kind_name(enum cs_issue_kind k)
+{
+	return (unsigned)k < _CS_ISSUE_KIND_MAX ? kind_names[k] : "unknown";
+}
+
+const struct cs_analyzer *cs_analyzer_find(const char *name)
+{
+	for (size_t i = 0; analyzers[i]; i++)
+		if (!strcmp(analyzers[i]->name, name))
+			return analyzers[i];
+	return NULL;
+}
+
+const char *cs_analyzer_names(void)
+{
+	static char names[128];
+
+	if (!names[0]) {
+		size_t o = 0;
+
+		for (size_t i = 0; analyzers[i] && o < sizeof(names); i++)
+			o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s", i ? "," : "",
+					      analyzers[i]->name);
+	}
+	return names;
+}
+
+int cs_issues_new(struct cs_issues **ret)
+{
+	*ret = cs_zalloc(sizeof(**ret));
+	return *ret ? 0 : -ENOMEM;
+}
+
+static void issue_done(struct cs_issue *x)
+{
+	free((char *)x->rule_id);
+	free((char *)x->title);
+	free((char *)x->path);
+	free((char *)x->where);
+	free((char *)x->excerpt);
+	free((char *)x->message);
+	free((char *)x->remediation);
+	free((char *)x->url);
+	free((char *)x->suppressed_by);
+	free((char *)x->justification);
+}
+
+void cs_issues_free(struct cs_issues *is)
+{
+	if (!is)
+		return;
+	for (size_t i = 0; i < is->n; i++)
+		issue_done(&is->v[i]);
+	for (size_t i = 0; i < is->n_suppressed; i++)
+		issue_done(&is->suppressed[i]);
+	for (size_t i = 0; i < is->n_warnings; i++)
+		free(is->warnings[i]);
+	free(is->v);
+	free(is->suppressed);
+	free(is->warnings);
+	free(is);
+}
+
+static int dup_field(const char **dst, const char *src)
+{
+	*dst = NULL;
+	if (!src)
+		return 0;
+	*dst = cs_strdup(src);
+	return *dst ? 0 : -ENOMEM;
+}
+
+int cs_issues_add(struct cs_issues *is, const struct cs_issue *x)
+{
+	struct cs_issue *y;
+	int r = 0;
+
+	if (CS_GROW(is->v, is->cap, is->n + 1) < 0)
+		return -ENOMEM;
+	y = &is->v[is->n];
+	*y = *x;
+	r |= dup_field(&y->rule_id, x->rule_id);
+	r |= dup_field(&y->title, x->title);
+	r |= dup_field(&y->path, x->path);
+	r |= dup_field(&y->where, x->where);
+	r |= dup_field(&y->excerpt, x->excerpt);
+	r |= dup_field(&y->message, x->message);
+	r |= dup_field(&y->remediation, x->remediation);
+	r |= dup_field(&y->url, x->url);
+	r |= dup_field(&y->suppressed_by, x->suppressed_by);
+	r |= dup_field(&y->justification, x->justification);
+	if (r < 0) {
+		issue_done(y);
+		return -ENOMEM;
+	}
+	is->n++;
+	return 0;
+}
+
+int cs_issues_warn(struct cs_issues *is, const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+	int r;
+
+	if (is->n_warnings >= ISSUES_MAX_WARNINGS)
+		return 0;
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -ENOMEM;
+	if (!(is->n_warnings & (is->n_warnings + 1)) || !is->warnings) {
+		/* grow at 0, 1, 3, 7...: capacity doubles */
+		char **w = cs_reallocarray(is->warnings, 2 * is->n_warnings + 1, sizeof(*w));
+
+		if (!w) {
+			free(s);
+			return -ENOMEM;
+		}
+		is->warnings = w;
+	}
+	is->warnings[is->n_warnings++] = s;
+	return 0;
+}
+
+int cs_issues_suppress(struct cs_issues *is, size_t i, const char *by, const char *why)
+{
+	struct cs_issue *x;
+	int r = 0;
+
+	assert(i < is->n);
+	if (CS_GROW(is->suppressed, is->cap_suppressed, is->n_suppressed + 1) < 0)
+		return -ENOMEM;
+	x = &is->suppressed[is->n_suppressed];
+	*x = is->v[i];
+	free((char *)x->suppressed_by);
+	free((char *)x->justification);
+	r |= dup_field(&x->suppressed_by, by);
+	r |= dup_field(&x->justification, why);
+	if (r < 0) {
+		free((char *)x->suppressed_by);
+		free((char *)x->justification);
+		x->suppressed_by = x->justification = NULL;
+		is->v[i].suppressed_by = is->v[i].justification = NULL;
+		return -ENOMEM;
+	}
+	is->n_suppressed++;
+	memmove(&is->v[i], &is->v[i + 1], (is->n - i - 1) * sizeof(*is->v));
+	is->n--;
+	return 0;
+}
+
+void cs_issues_filter(struct cs_issues *is, bool (*keep)(const struct cs_issue *, void *), void *ud)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < is->n; i++) {
+		if (keep(&is->v[i], ud))
+			is->v[k++] = is->v[i];
+		else
+			issue_done(&is->v[i]);
+	}
+	is->n = k;
+}
+
+static int cmp_str0(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_issue(const void *pa, const void *pb)
+{
+	const struct cs_issue *a = pa, *b = pb;
+	int c;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	if ((c = cmp_str0(a->path, b->path)))
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if ((c = cmp_str0(a->rule_id, b->rule_id)) || (c = cmp_str0(a->where, b->where)))
+		return c;
+	return a->layer < b->layer ? -1 : a->layer > b->layer;
+}
+
+void cs_issues_sort(struct cs_issues *is)
+{
+	if (is->n > 1)
+		qsort(is->v, is->n, sizeof(*is->v), cmp_issue);
+	if (is->n_suppressed > 1)
+		qsort(is->suppressed, is->n_suppressed, sizeof(*is->suppressed), cmp_issue);
+}
+
+char *cs_issue_redact(const char *secret, size_t len)
+{
+	size_t keep = len / 4 < 4 ? len / 4 : 4;
+
+	return cs_asprintf("%.*s*****", (int)keep, secret ? secret : "");
+}
+
+int cs_analyze_image(struct cs_image *img, struct cs_catalog *cat, struct cs_layer_cache *cache,
+		     const struct cs_analyzer *const *an, size_t n_an,
+		     const struct cs_analyze_options *o, struct cs_issues *out,
+		     struct cs_error *err)
+{
+	_cleanup_(cs_overlay_freep) struct cs_overlay *ov = NULL;
+	_cleanup_free_ struct cs_walker *w = NULL;
+	_cleanup_free_ void **states = NULL;
+	struct cs_analyze_context ctx = { 0 };
+	size_t n_w = 0;
+	int r = 0;
+
+	if (n_an == 0)
+		return cat ? cs_catalog_image_cached(img, cat, cache, err) : 0;
+	states = cs_new0(void *, n_an);
+	w = cs_new0(struct cs_walker, n_an);
+	if (!states || !w)
+		return cs_error_errno(err, -ENOMEM, "cannot start the analysis");
+	for (size_t i = 0; i < n_an && r >= 0; i++) {
+		r = an[i]->state_new(o, &states[i], err);
+		if (r < 0)
+			cs_error_prefix(err, "%s", an[i]->name);
+		else if (an[i]->walker)
+			an[i]->walker(states[i], &w[n_w++]);
+	}
+	if (r >= 0)
+		r = cs_catalog_image_walk(img, cat, w, n_w, &ov, err);
+	ctx.img = img;
+	ctx.ov = ov;
+	ctx.cat = cat;
+	ctx.opts = o;
+	for (size_t i = 0; i < n_an && r >= 0; i++) {
+		r = an[i]->finish(states[i], &ctx, out, err);
+		if (r < 0)
+			cs_error_prefix(err, "%s", an[i]->name);
+	}
+	for (size_t i = 0; i < n_an; i++)
+		if (states[i])
+			an[i]->state_free(states[i]);
+	if (r >= 0)
+		cs_issues_sort(out);
+	return r;
+}
