@@ -9,6 +9,10 @@ pkgs=(
 	libarchive-dev zlib1g-dev libisal-dev libzstd-dev libssl-dev
 	libcurl4-openssl-dev libjansson-dev libcmocka-dev
 	libyaml-dev libsqlite3-dev libxml2-dev
+	# secret rules: Vectorscan (Hyperscan's portable fork) prefilter + PCRE2 confirm
+	libvectorscan-dev libpcre2-dev
+	# malware rules
+	libyara-dev
 	# fuzzing (libFuzzer runtime) and sanitizers
 	libclang-rt-14-dev
 	# real components used by the tests

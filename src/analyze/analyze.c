@@ -8,12 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/analyze.h"
+#include "analyze/config.h"
+#include "analyze/malware.h"
+#include "analyze/secret.h"
 #include "basic/alloc.h"
 
 #define ISSUES_MAX_WARNINGS 1000
 
 /* The image analysers; each lives in its own file of this folder. */
 static const struct cs_analyzer *const analyzers[] = {
+	&cs_analyzer_config,
+	&cs_analyzer_malware,
+	&cs_analyzer_secret,
 	NULL,
 };
 

@@ -36,6 +36,11 @@ enum cli_format {
 	CLI_FORMAT_TABLE = 0,
 	CLI_FORMAT_JSON,
 };
+/* "critical,high,..." into sev[severity] = shown; -EINVAL on an unknown name */
+int cli_parse_severities(const char *s, bool *sev);
+/* cs_issues_filter() callback: ud is the bool array of cli_parse_severities */
+struct cs_issue;
+bool cli_issue_severity_selected(const struct cs_issue *x, void *ud);
 int cli_parse_format(const char *s, const char *const *allowed, enum cli_format *ret);
 
 /*
@@ -105,6 +110,9 @@ int cmd_sbom(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_cache(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
+/* customs lint image REF (lint_image.c) */
+int cmd_lint_image(int argc, char **argv);
 /*
  * The vulnerability database path (new string, NULL without memory): opt
  * (--db), else $CUSTOMS_DB, else $XDG_CACHE_HOME/customs/db.sqlite.

@@ -23,6 +23,7 @@ static const struct cli_verb verbs[] = {
 	{ "cache", cmd_cache, "show, clean or prune the layer cache" },
 	{ "db", cmd_db, "build and inspect the vulnerability database" },
 	{ "image", cmd_image, "inspect images and list their files" },
+	{ "lint", cmd_lint, "lint Dockerfiles and image configuration" },
 	{ "scan", cmd_scan, "find known vulnerabilities (image, rootfs, sbom)" },
 	{ "sbom", cmd_sbom, "list every package of an image (CycloneDX, SPDX, JSON, table)" },
 	{ "version", cmd_version, "print the version" },

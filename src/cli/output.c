@@ -7,6 +7,7 @@
 #include "basic/alloc.h"
 #include "basic/parse.h"
 #include "basic/table.h"
+#include "analyze/analyze.h"
 #include "cli/cli.h"
 
 const char *cli_program = "customs";
@@ -283,4 +284,29 @@ char *cli_db_path(const char *opt)
 	if (xdg && *xdg == '/')
 		return cs_asprintf("%s/customs/db.sqlite", xdg);
 	return cs_asprintf("%s/.cache/customs/db.sqlite", home && *home ? home : "/root");
+}
+
+int cli_parse_severities(const char *s, bool *sev)
+{
+	_cleanup_free_ char *copy = cs_strdup(s);
+	char *save = NULL, *tok;
+
+	if (!copy)
+		return -ENOMEM;
+	memset(sev, 0, sizeof(bool) * (CS_SEV_CRITICAL + 1));
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int v = cs_severity_from_name(tok);
+
+		if (v < 0)
+			return -EINVAL;
+		sev[v] = true;
+	}
+	return 0;
+}
+
+bool cli_issue_severity_selected(const struct cs_issue *x, void *ud)
+{
+	const bool *sev = ud;
+
+	return sev[x->severity];
 }

@@ -74,13 +74,6 @@ static int parse_scanners(const char *s, struct scan_opts *so)
 	return so->vuln || so->n_an ? 0 : -EINVAL;
 }
 
-static bool issue_selected(const struct cs_issue *x, void *ud)
-{
-	const bool *sev = ud;
-
-	return sev[x->severity];
-}
-
 /*
  * Read the ignore file and the VEX documents before any scanning, so that
  * a malformed one costs nothing (docs/SUPPRESSION.md).
@@ -132,24 +125,6 @@ static int apply_suppressions(const struct cs_ignore *ign, const struct cs_vex *
 		t.digests[2] = cs_image_config_digest(img);
 	}
 	return cs_vex_apply(vex, fs, &t, err);
-}
-
-static int parse_severities(const char *s, bool *sev)
-{
-	_cleanup_free_ char *copy = cs_strdup(s);
-	char *save = NULL, *tok;
-
-	if (!copy)
-		return -ENOMEM;
-	memset(sev, 0, sizeof(bool) * (CS_SEV_CRITICAL + 1));
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int v = cs_severity_from_name(tok);
-
-		if (v < 0)
-			return -EINVAL;
-		sev[v] = true;
-	}
-	return 0;
 }
 
 /* When the database was built (new string, NULL if unknown); warn when it is old. */
@@ -262,7 +237,7 @@ static int run_scan(const char *kind, int argc, char **argv)
 			so.db = optarg;
 			break;
 		case 2001:
-			if (parse_severities(optarg, so.severities) < 0) {
+			if (cli_parse_severities(optarg, so.severities) < 0) {
 				r = cli_usage_error(
 					"invalid --severity '%s' (critical,high,medium,low,"
 					"negligible,unknown)",
@@ -415,7 +390,7 @@ static int run_scan(const char *kind, int argc, char **argv)
 	for (size_t i = 0; i < issues->n_warnings; i++)
 		cs_log_warn("%s", issues->warnings[i]);
 	cs_findings_filter(fs, severity_selected, so.severities);
-	cs_issues_filter(issues, issue_selected, so.severities);
+	cs_issues_filter(issues, cli_issue_severity_selected, so.severities);
 	r = cli_output_open(&out, so.output, &err);
 	if (r < 0) {
 		r = cli_fail(&err);
@@ -427,6 +402,7 @@ static int run_scan(const char *kind, int argc, char **argv)
 	rep.cat = cat;
 	rep.findings = fs;
 	rep.issues = issues;
+	rep.no_vulns = !so.vuln;
 	rep.db_built = built;
 	ropts.width = cli_term_width(out.f);
 	ropts.colour = out.tty && !getenv("NO_COLOR");

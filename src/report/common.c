@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Helpers shared by the report writers (internal.h): sections and order,
- * safe text and links, scores and time. Never prints.
+ * safe text and links, scores and time, what a report may lack, and the
+ * order of issues. Never prints.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -11,6 +12,46 @@
 #include "basic/buf.h"
 #include "basic/utf8.h"
 #include "report/internal.h"
+
+static const struct cs_findings no_findings;
+static const struct cs_issues no_issues;
+
+const struct cs_findings *report_findings(const struct cs_scan_report *rep)
+{
+	return rep->findings ? rep->findings : &no_findings;
+}
+
+const struct cs_issues *report_issues(const struct cs_scan_report *rep)
+{
+	return rep->issues ? rep->issues : &no_issues;
+}
+
+size_t report_package_count(const struct cs_scan_report *rep)
+{
+	return rep->cat ? cs_catalog_count(rep->cat) : 0;
+}
+
+const struct cs_os_release *report_os(const struct cs_scan_report *rep)
+{
+	return rep->cat ? cs_catalog_os(rep->cat) : NULL;
+}
+
+size_t report_catalog_warning_count(const struct cs_scan_report *rep)
+{
+	return rep->cat ? cs_catalog_warning_count(rep->cat) : 0;
+}
+
+const char *report_catalog_warning(const struct cs_scan_report *rep, size_t i)
+{
+	return rep->cat ? cs_catalog_warning(rep->cat, i) : NULL;
+}
+
+bool report_has_vulns(const struct cs_scan_report *rep)
+{
+	const struct cs_findings *fs = report_findings(rep);
+
+	return !rep->no_vulns && (rep->cat || fs->n || fs->n_suppressed);
+}
 
 const char *report_group(const struct cs_package *p)
 {
@@ -47,8 +88,8 @@ static void add_group(const char **groups, size_t *n, const char *g)
 
 size_t report_groups(const struct cs_scan_report *rep, const char **groups)
 {
-	const struct cs_findings *fs = rep->findings;
-	size_t n = 0, np = rep->cat ? cs_catalog_count(rep->cat) : 0;
+	const struct cs_findings *fs = report_findings(rep);
+	size_t n = 0, np = report_package_count(rep);
 
 	for (size_t i = 0; i < np; i++)
 		add_group(groups, &n, report_group(cs_catalog_get(rep->cat, i)));
@@ -103,6 +144,88 @@ void report_count(const struct cs_finding *v, size_t n, size_t counts[REPORT_SEV
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned)v[i].severity < REPORT_SEV_COUNT)
 			counts[v[i].severity]++;
+}
+
+const char *report_issue_kind_title(enum cs_issue_kind k)
+{
+	static const char *const titles[_CS_ISSUE_KIND_MAX] = {
+		[CS_ISSUE_SECRET] = "Secrets",
+		[CS_ISSUE_MALWARE] = "Malware",
+		[CS_ISSUE_CONFIG] = "Configuration",
+		[CS_ISSUE_DOCKERFILE] = "Dockerfile",
+	};
+
+	return (unsigned)k < _CS_ISSUE_KIND_MAX ? titles[k] : "Other issues";
+}
+
+static int cmp_issue_row(const void *pa, const void *pb)
+{
+	const struct cs_issue *a = *(const struct cs_issue *const *)pa;
+	const struct cs_issue *b = *(const struct cs_issue *const *)pb;
+	int c;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	if ((c = cmp_str0(a->path, b->path)))
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->column != b->column)
+		return a->column < b->column ? -1 : 1;
+	if ((c = cmp_str0(a->rule_id, b->rule_id)) || (c = cmp_str0(a->where, b->where)))
+		return c;
+	if (a->layer != b->layer)
+		return a->layer < b->layer ? -1 : 1;
+	return a < b ? -1 : a > b; /* stable: the analyser's order */
+}
+
+int report_issues_sorted(const struct cs_issue *v, size_t n, const struct cs_issue ***ret)
+{
+	const struct cs_issue **rows = NULL;
+
+	if (n) {
+		rows = cs_new0(const struct cs_issue *, n);
+		if (!rows)
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++)
+			rows[i] = &v[i];
+		qsort(rows, n, sizeof(*rows), cmp_issue_row);
+	}
+	*ret = rows;
+	return 0;
+}
+
+size_t report_issue_count(const struct cs_issue *v, size_t n, enum cs_issue_kind k,
+			  size_t counts[REPORT_SEV_COUNT])
+{
+	size_t total = 0;
+
+	memset(counts, 0, sizeof(size_t) * REPORT_SEV_COUNT);
+	for (size_t i = 0; i < n; i++) {
+		if (k != _CS_ISSUE_KIND_MAX && v[i].kind != k)
+			continue;
+		total++;
+		if ((unsigned)v[i].severity < REPORT_SEV_COUNT)
+			counts[v[i].severity]++;
+	}
+	return total;
+}
+
+char *report_issue_location(const struct cs_issue *x)
+{
+	bool path = x->path && x->path[0], where = x->where && x->where[0];
+	char pos[64] = "";
+
+	if (x->line && x->column)
+		snprintf(pos, sizeof(pos), "%s%u:%u", path ? ":" : "line ", x->line, x->column);
+	else if (x->line)
+		snprintf(pos, sizeof(pos), "%s%u", path ? ":" : "line ", x->line);
+	if (path || pos[0])
+		return cs_asprintf("%s%s%s%s%s", path ? x->path : "", pos, where ? " (" : "",
+				   where ? x->where : "", where ? ")" : "");
+	return cs_strdup(where ? x->where : "-");
 }
 
 char *report_clean(const char *s)

@@ -8,6 +8,10 @@
  * distribution's or advisory's own severity as method "other"), the
  * aliases as references, the advisory link, and for suppressed findings an
  * analysis saying not_affected and why.
+ *
+ * Issues (secrets, malware, configuration, Dockerfile) have no place in
+ * CycloneDX's vulnerability model and are left out; a report without a
+ * catalog (a Dockerfile lint) is an SBOM of no components.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -284,7 +288,7 @@ static int write_vuln(struct cs_json *j, const struct cdx *c, const struct cs_fi
 static int write_vulns(struct cs_json *j, char *const *refs, size_t n, void *userdata)
 {
 	struct cdx *c = userdata;
-	const struct cs_findings *fs = c->rep->findings;
+	const struct cs_findings *fs = report_findings(c->rep);
 	int r = 0;
 
 	(void)n;
@@ -344,7 +348,7 @@ static int make_vuln_refs(struct cdx *c, size_t n)
 	if (!c->vuln_refs || !order)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		c->vuln_refs[i] = vuln_ref(nth(c->rep->findings, i));
+		c->vuln_refs[i] = vuln_ref(nth(report_findings(c->rep), i));
 		if (!c->vuln_refs[i])
 			return -ENOMEM;
 		order[i] = &c->vuln_refs[i];
@@ -391,10 +395,12 @@ static int findings_salt(const struct cs_findings *fs, char out[CS_DIGEST_STR_MA
 
 int cs_report_cyclonedx(const struct cs_scan_report *rep, FILE *f, struct cs_error *err)
 {
-	const struct cs_findings *fs = rep->findings;
+	const struct cs_findings *fs = report_findings(rep);
+	_cleanup_(cs_catalog_freep) struct cs_catalog *empty = NULL;
+	struct cs_catalog *cat = rep->cat;
 	const struct cs_image_config *cfg = rep->img ? cs_image_config(rep->img) : NULL;
 	size_t n_all = fs->n + fs->n_suppressed;
-	struct cdx c = { .rep = rep, .n_pkgs = cs_catalog_count(rep->cat) };
+	struct cdx c = { .rep = rep, .n_pkgs = report_package_count(rep) };
 	char salt[CS_DIGEST_STR_MAX];
 	int64_t created = report_parse_time(rep->generated);
 	struct cs_sbom_subject subject = {
@@ -410,18 +416,23 @@ int cs_report_cyclonedx(const struct cs_scan_report *rep, FILE *f, struct cs_err
 					 .userdata = &c };
 	int r;
 
+	/* no catalog (a Dockerfile lint): an SBOM of nothing */
+	r = cat ? 0 : cs_catalog_new(&empty);
+	if (!cat)
+		cat = empty;
 	c.pkgs = cs_new0(struct pkg_ref, c.n_pkgs + 1);
-	r = c.pkgs ? 0 : -ENOMEM;
+	if (r >= 0 && !c.pkgs)
+		r = -ENOMEM;
 	if (r >= 0) {
 		for (size_t i = 0; i < c.n_pkgs; i++)
-			c.pkgs[i] = (struct pkg_ref){ cs_catalog_get(rep->cat, i), i };
+			c.pkgs[i] = (struct pkg_ref){ cs_catalog_get(cat, i), i };
 		qsort(c.pkgs, c.n_pkgs, sizeof(*c.pkgs), cmp_pkg_ref);
 		r = make_vuln_refs(&c, n_all);
 	}
 	if (r >= 0)
 		r = findings_salt(fs, salt);
 	if (r >= 0)
-		r = cs_sbom_write_ext(f, CS_SBOM_CYCLONEDX, rep->cat, &subject, &ext, err);
+		r = cs_sbom_write_ext(f, CS_SBOM_CYCLONEDX, cat, &subject, &ext, err);
 	else
 		cs_error_errno(err, r, "cannot write the CycloneDX report");
 	if (c.vuln_refs)

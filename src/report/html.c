@@ -4,8 +4,11 @@
  * script for filtering and sorting; no external scripts, styles, fonts or
  * images) with the target, its OS and digests, the time of the scan and of
  * the database, the counts per severity, one table per section (OS
- * packages, then each ecosystem), the suppressed findings with why, and
- * the warnings.
+ * packages, then each ecosystem), the suppressed findings with why, one
+ * table per kind of issue (secrets, malware, configuration, Dockerfile)
+ * with the evidence as code, the suppressed issues with why, and the
+ * warnings. A report without a catalog or findings (a Dockerfile lint)
+ * shows its issues alone.
  *
  * Everything that comes from an image or a feed is hostile: it is made
  * valid UTF-8 without control characters and HTML-escaped, in text and in
@@ -62,6 +65,9 @@ static const char style[] =
 	"table.findings th:nth-child(3){width:11rem}table.findings th:nth-child(4){width:6.5rem}"
 	"table.findings th:nth-child(5),table.findings th:nth-child(6){width:9%}"
 	"table.findings th:nth-child(8){width:9rem}\n"
+	"table.issues th:nth-child(1){width:7.5rem}table.issues th:nth-child(2){width:12rem}"
+	"table.issues th:nth-child(3){width:22%}\n"
+	"td code{white-space:pre-wrap;overflow-wrap:anywhere}\n"
 	"a{color:var(--low)}ul.warnings{padding-left:1.2rem}\n"
 	"footer{margin-top:2rem;color:var(--muted);font-size:.85em}\n";
 
@@ -72,7 +78,8 @@ static const char style[] =
  */
 static const char script[] =
 	"(function(){'use strict';\n"
-	"var rows=[].slice.call(document.querySelectorAll('table.findings tbody tr'));\n"
+	"var rows=[].slice.call(document.querySelectorAll('table.findings tbody tr,"
+	"table.issues tbody tr'));\n"
 	"var q=document.getElementById('q');q.hidden=false;\n"
 	"q.addEventListener('input',function(){var s=q.value.toLowerCase();\n"
 	"rows.forEach(function(r){r.hidden=s!==''&&r.textContent.toLowerCase().indexOf(s)<0;});});\n"
@@ -180,25 +187,30 @@ static int script_hash(char out[64])
 
 static void header(struct html *h, const struct cs_scan_report *rep)
 {
-	const struct cs_os_release *os = cs_catalog_os(rep->cat);
+	const struct cs_os_release *os = report_os(rep);
+	bool vulns = report_has_vulns(rep);
 	_cleanup_free_ char *os_name = NULL;
 	char now[32], npkgs[32];
 
 	if (os && os->id)
 		os_name = cs_asprintf("%s %s", os->id, os->version_id ? os->version_id : "");
-	snprintf(npkgs, sizeof(npkgs), "%zu", cs_catalog_count(rep->cat));
-	put(h, "<header>\n<h1>Vulnerability report</h1>\n<p class=\"target\">");
+	snprintf(npkgs, sizeof(npkgs), "%zu", report_package_count(rep));
+	putf(h, "<header>\n<h1>%s</h1>\n<p class=\"target\">",
+	     vulns ? "Vulnerability report" : "Issue report");
 	esc(h, rep->target);
 	put(h, "</p>\n<dl class=\"meta\">\n");
 	meta_row(h, "Kind", rep->kind, false);
-	meta_row(h, "OS", os_name ? os_name : "not detected", false);
+	if (vulns)
+		meta_row(h, "OS", os_name ? os_name : "not detected", false);
 	if (rep->img) {
 		meta_row(h, "Image digest", cs_image_manifest_digest(rep->img), true);
 		meta_row(h, "Config digest", cs_image_config_digest(rep->img), true);
 	}
-	meta_row(h, "Packages", npkgs, false);
+	if (vulns)
+		meta_row(h, "Packages", npkgs, false);
 	meta_row(h, "Generated", report_generated(rep, now, sizeof(now)), false);
-	meta_row(h, "Database built", rep->db_built ? rep->db_built : "unknown", false);
+	if (vulns)
+		meta_row(h, "Database built", rep->db_built ? rep->db_built : "unknown", false);
 	put(h, "</dl>\n</header>\n");
 }
 
@@ -327,17 +339,176 @@ static void suppressed(struct html *h, const struct cs_finding **rows, size_t n)
 	put(h, "</tbody>\n</table>\n</section>\n");
 }
 
+static void severity_cell(struct html *h, enum cs_severity s)
+{
+	const char *sev = cs_severity_name(s);
+
+	putf(h, "<td data-sort=\"%d\"><span class=\"badge %s\">%s</span></td>", 5 - (int)s, sev,
+	     sev);
+}
+
+static void issue_location_cell(struct html *h, const struct cs_issue *x)
+{
+	_cleanup_free_ char *loc = report_issue_location(x);
+
+	if (!loc) {
+		h->r = -ENOMEM;
+		return;
+	}
+	put(h, "<td class=\"mono\">");
+	esc(h, loc);
+	if (x->layer >= 0 || x->deleted) {
+		put(h, "<div class=\"sub\">");
+		if (x->layer >= 0)
+			putf(h, "layer %d", x->layer);
+		if (x->deleted)
+			putf(h, "%sdeleted by a later layer", x->layer >= 0 ? " &middot; " : "");
+		put(h, "</div>");
+	}
+	put(h, "</td>");
+}
+
+static void issue_row(struct html *h, const struct cs_issue *x)
+{
+	put(h, "<tr>");
+	severity_cell(h, x->severity);
+	put(h, "<td class=\"mono id\">");
+	put_link(h, x->url, x->rule_id && x->rule_id[0] ? x->rule_id : "-");
+	put(h, "</td>");
+	issue_location_cell(h, x);
+	put(h, "<td>");
+	esc_or_dash(h, x->title);
+	if (x->message && x->message[0]) {
+		put(h, "<div class=\"sub\">");
+		esc(h, x->message);
+		put(h, "</div>");
+	}
+	if (x->remediation && x->remediation[0]) {
+		put(h, "<div class=\"sub\">Remediation: ");
+		esc(h, x->remediation);
+		put(h, "</div>");
+	}
+	put(h, "</td><td>");
+	if (x->excerpt && x->excerpt[0]) {
+		put(h, "<code>");
+		esc(h, x->excerpt);
+		put(h, "</code>");
+	} else {
+		put(h, "-");
+	}
+	put(h, "</td></tr>\n");
+}
+
+static void issue_section(struct html *h, enum cs_issue_kind k, const struct cs_issue **rows,
+			  size_t n, size_t n_suppressed)
+{
+	size_t counts[REPORT_SEV_COUNT] = { 0 };
+
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned)rows[i]->severity < REPORT_SEV_COUNT)
+			counts[rows[i]->severity]++;
+	putf(h, "<section id=\"issues-%s\">\n<h2>%s <span class=\"sub\">(%zu)</span></h2>\n",
+	     cs_issue_kind_name(k), report_issue_kind_title(k), n);
+	put(h, "<ul class=\"counts\">\n");
+	for (int s = CS_SEV_CRITICAL; s >= CS_SEV_UNKNOWN; s--)
+		putf(h, "<li><span class=\"badge %s\">%s %zu</span></li>\n", cs_severity_name(s),
+		     cs_severity_name(s), counts[s]);
+	putf(h, "</ul>\n<p class=\"sub\">%zu suppressed</p>\n", n_suppressed);
+	if (n) {
+		put(h, "<table class=\"issues\">\n<thead><tr><th>Severity</th><th>Rule</th>"
+		       "<th>Location</th><th>Title</th><th>Evidence</th></tr></thead>\n<tbody>\n");
+		for (size_t i = 0; i < n; i++)
+			issue_row(h, rows[i]);
+		put(h, "</tbody>\n</table>\n");
+	}
+	put(h, "</section>\n");
+}
+
+/* the issues of v (n, sorted) of kind k: [*from, return) */
+static size_t kind_range(const struct cs_issue **v, size_t n, enum cs_issue_kind k, size_t *from)
+{
+	size_t i = 0, j;
+
+	while (i < n && v[i]->kind != k)
+		i++;
+	for (j = i; j < n && v[j]->kind == k; j++)
+		;
+	*from = i;
+	return j;
+}
+
+static void suppressed_issues(struct html *h, const struct cs_issue **rows, size_t n)
+{
+	putf(h,
+	     "<section id=\"suppressed-issues\">\n<h2>Suppressed issues "
+	     "<span class=\"sub\">(%zu)</span></h2>\n",
+	     n);
+	put(h, "<table>\n<thead><tr><th>Severity</th><th>Kind</th><th>Rule</th><th>Location</th>"
+	       "<th>Suppressed by</th><th>Justification</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct cs_issue *x = rows[i];
+
+		put(h, "<tr>");
+		severity_cell(h, x->severity);
+		put(h, "<td>");
+		esc(h, cs_issue_kind_name(x->kind));
+		put(h, "</td><td class=\"mono id\">");
+		esc_or_dash(h, x->rule_id);
+		put(h, "</td>");
+		issue_location_cell(h, x);
+		put(h, "<td>");
+		esc_or_dash(h, x->suppressed_by);
+		put(h, "</td><td>");
+		esc_or_dash(h, x->justification);
+		put(h, "</td></tr>\n");
+	}
+	put(h, "</tbody>\n</table>\n</section>\n");
+}
+
+static int issues(struct html *h, const struct cs_scan_report *rep)
+{
+	const struct cs_issues *is = report_issues(rep);
+	_cleanup_free_ const struct cs_issue **rows = NULL, **supp = NULL;
+	int r;
+
+	/* a report of issues alone says so when there are none */
+	if (!rep->issues && report_has_vulns(rep))
+		return 0;
+	r = report_issues_sorted(is->v, is->n, &rows);
+	if (r >= 0)
+		r = report_issues_sorted(is->suppressed, is->n_suppressed, &supp);
+	if (r < 0)
+		return r;
+	putf(h, "<section class=\"summary\">\n<p class=\"total\" id=\"issue-total\">%zu %s</p>\n",
+	     is->n, is->n == 1 ? "issue" : "issues");
+	putf(h, "<p class=\"sub\">%zu suppressed</p>\n</section>\n", is->n_suppressed);
+	for (int k = 0; k < _CS_ISSUE_KIND_MAX; k++) {
+		size_t a, b, sa, sb;
+
+		b = kind_range(rows, is->n, (enum cs_issue_kind)k, &a);
+		sb = kind_range(supp, is->n_suppressed, (enum cs_issue_kind)k, &sa);
+		if (b > a || sb > sa)
+			issue_section(h, (enum cs_issue_kind)k, rows + a, b - a, sb - sa);
+	}
+	if (!is->n)
+		put(h, "<p>No issues were found.</p>\n");
+	if (is->n_suppressed)
+		suppressed_issues(h, supp, is->n_suppressed);
+	return 0;
+}
+
 static void warnings(struct html *h, const struct cs_scan_report *rep)
 {
-	const struct cs_findings *fs = rep->findings;
-	size_t nc = cs_catalog_warning_count(rep->cat);
+	const struct cs_findings *fs = report_findings(rep);
+	const struct cs_issues *is = report_issues(rep);
+	size_t nc = report_catalog_warning_count(rep);
 
-	if (!fs->n_warnings && !nc)
+	if (!fs->n_warnings && !nc && !is->n_warnings)
 		return;
 	putf(h,
 	     "<section id=\"warnings\">\n<h2>Warnings <span class=\"sub\">(%zu)</span></h2>\n"
 	     "<ul class=\"warnings\">\n",
-	     fs->n_warnings + nc);
+	     fs->n_warnings + nc + is->n_warnings);
 	for (size_t i = 0; i < fs->n_warnings; i++) {
 		put(h, "<li>");
 		esc(h, fs->warnings[i]);
@@ -345,7 +516,12 @@ static void warnings(struct html *h, const struct cs_scan_report *rep)
 	}
 	for (size_t i = 0; i < nc; i++) {
 		put(h, "<li>");
-		esc(h, cs_catalog_warning(rep->cat, i));
+		esc(h, report_catalog_warning(rep, i));
+		put(h, "</li>\n");
+	}
+	for (size_t i = 0; i < is->n_warnings; i++) {
+		put(h, "<li>");
+		esc(h, is->warnings[i]);
 		put(h, "</li>\n");
 	}
 	put(h, "</ul>\n</section>\n");
@@ -353,7 +529,8 @@ static void warnings(struct html *h, const struct cs_scan_report *rep)
 
 int cs_report_html(const struct cs_scan_report *rep, FILE *f, struct cs_error *err)
 {
-	const struct cs_findings *fs = rep->findings;
+	const struct cs_findings *fs = report_findings(rep);
+	bool vulns = report_has_vulns(rep);
 	_cleanup_free_ const struct cs_finding **rows = NULL, **supp = NULL;
 	const char *groups[REPORT_GROUP_MAX];
 	size_t ng = report_groups(rep, groups);
@@ -376,13 +553,15 @@ int cs_report_html(const struct cs_scan_report *rep, FILE *f, struct cs_error *e
 	     "form-action 'none'\">\n",
 	     hash);
 	put(&h, "<meta name=\"referrer\" content=\"no-referrer\">\n<meta name=\"generator\" "
-		"content=\"customs " CUSTOMS_VERSION "\">\n<title>Vulnerabilities: ");
+		"content=\"customs " CUSTOMS_VERSION "\">\n<title>");
+	put(&h, vulns ? "Vulnerabilities: " : "Issues: ");
 	esc(&h, rep->target);
 	put(&h, "</title>\n<style>\n");
 	put(&h, style);
 	put(&h, "</style>\n</head>\n<body>\n");
 	header(&h, rep);
-	summary(&h, fs);
+	if (vulns)
+		summary(&h, fs);
 	/* shown by the script: without it, filtering could not work */
 	put(&h, "<input id=\"q\" type=\"search\" placeholder=\"Filter findings\" "
 		"aria-label=\"Filter findings\" hidden>\n");
@@ -396,10 +575,13 @@ int cs_report_html(const struct cs_scan_report *rep, FILE *f, struct cs_error *e
 		if (b > a)
 			section(&h, groups[g], rows + a, b - a);
 	}
-	if (!fs->n)
+	if (vulns && !fs->n)
 		put(&h, "<p>No known vulnerabilities were found.</p>\n");
 	if (fs->n_suppressed)
 		suppressed(&h, supp, fs->n_suppressed);
+	r = issues(&h, rep);
+	if (r < 0 && h.r >= 0)
+		h.r = r;
 	warnings(&h, rep);
 	put(&h, "<footer>Written by customs " CUSTOMS_VERSION "</footer>\n<script>");
 	put(&h, script);

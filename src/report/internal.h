@@ -3,7 +3,8 @@
  * What the report writers of this folder share: the sections of a report
  * and the order of findings within them (as the table shows them), text
  * made safe for XML and HTML, links that are safe to follow, severity
- * scores and the report's time. Only for src/report/.
+ * scores and the report's time, and the issues (secrets, malware,
+ * configuration, Dockerfile) beside the findings. Only for src/report/.
  */
 #pragma once
 
@@ -12,6 +13,22 @@
 
 #define REPORT_SEV_COUNT (CS_SEV_CRITICAL + 1)
 #define REPORT_GROUP_MAX (CS_PKG_TYPE_COUNT + 1)
+
+/*
+ * What a report may lack: a Dockerfile lint has no catalog and no findings,
+ * a scan without issue scanners no issues. These never return NULL.
+ */
+const struct cs_findings *report_findings(const struct cs_scan_report *rep); /* or an empty list */
+const struct cs_issues *report_issues(const struct cs_scan_report *rep);     /* or an empty list */
+size_t report_package_count(const struct cs_scan_report *rep);		 /* 0 without a catalog */
+const struct cs_os_release *report_os(const struct cs_scan_report *rep); /* NULL without one */
+size_t report_catalog_warning_count(const struct cs_scan_report *rep);
+const char *report_catalog_warning(const struct cs_scan_report *rep, size_t i);
+/*
+ * Does the report speak of vulnerabilities: a catalog was made or there are
+ * findings? False for a Dockerfile lint, whose reports show only issues.
+ */
+bool report_has_vulns(const struct cs_scan_report *rep);
 
 /* The section a package is reported in: "os" or its package type ("pypi", "npm"...). */
 const char *report_group(const struct cs_package *p);
@@ -55,3 +72,24 @@ double report_cvss(const struct cs_finding *x);
 const char *report_generated(const struct cs_scan_report *rep, char *buf, size_t n);
 /* Seconds since the epoch of "YYYY-MM-DDTHH:MM:SS" (fraction and Z ignored); -1 if it is not one */
 int64_t report_parse_time(const char *s);
+
+/* "Secrets", "Malware", "Configuration", "Dockerfile" */
+const char *report_issue_kind_title(enum cs_issue_kind k);
+
+/*
+ * Pointers to the n issues of v (borrowed) in table order: kind, the most
+ * severe first, then path, line, rule and where. *ret is NULL when n is 0.
+ * 0 or -ENOMEM.
+ */
+int report_issues_sorted(const struct cs_issue *v, size_t n, const struct cs_issue ***ret);
+
+/* Issues of kind k (all kinds when k is _CS_ISSUE_KIND_MAX) per severity; returns how many */
+size_t report_issue_count(const struct cs_issue *v, size_t n, enum cs_issue_kind k,
+			  size_t counts[REPORT_SEV_COUNT]);
+
+/*
+ * Where an issue is, as one line for people: "PATH:LINE:COLUMN", "PATH:LINE",
+ * "PATH", "line LINE" in the file linted; then " (WHERE)" when both are
+ * known; WHERE alone for a setting; "-" when nothing is known. New string, NULL without memory.
+ */
+char *report_issue_location(const struct cs_issue *x);

@@ -2,11 +2,12 @@
 /*
  * The JSON report, schema customs.scan/v1 (docs/SCAN-JSON.md): the target
  * (with the image's digests and layers), the OS, every finding, the
- * suppressed findings with why, and the warnings.
+ * suppressed findings with why, the issues (secrets, malware,
+ * configuration, Dockerfile) and the suppressed issues, and the warnings.
  */
 #include <time.h>
 #include "basic/json.h"
-#include "report/report.h"
+#include "report/internal.h"
 
 static void json_finding(struct cs_json *j, const struct cs_finding *x)
 {
@@ -74,6 +75,48 @@ static void json_finding(struct cs_json *j, const struct cs_finding *x)
 	cs_json_end_object(j);
 }
 
+/* a position: null when unknown (0) */
+static void kv_pos(struct cs_json *j, const char *key, unsigned v)
+{
+	if (v)
+		cs_json_kv_uint(j, key, v);
+	else {
+		cs_json_key(j, key);
+		cs_json_null(j);
+	}
+}
+
+static void json_issue(struct cs_json *j, const struct cs_issue *x)
+{
+	cs_json_begin_object(j);
+	cs_json_kv_string(j, "kind", cs_issue_kind_name(x->kind));
+	cs_json_kv_string(j, "ruleId", x->rule_id);
+	cs_json_kv_string(j, "title", x->title);
+	cs_json_kv_string(j, "severity", cs_severity_name(x->severity));
+	cs_json_kv_string(j, "path", x->path);
+	kv_pos(j, "line", x->line);
+	kv_pos(j, "column", x->column);
+	kv_pos(j, "endLine", x->end_line);
+	kv_pos(j, "endColumn", x->end_column);
+	if (x->layer >= 0)
+		cs_json_kv_int(j, "layer", x->layer);
+	else {
+		cs_json_key(j, "layer");
+		cs_json_null(j);
+	}
+	cs_json_kv_bool(j, "deleted", x->deleted);
+	cs_json_kv_string(j, "where", x->where);
+	cs_json_kv_string(j, "excerpt", x->excerpt);
+	cs_json_kv_string(j, "message", x->message);
+	cs_json_kv_string(j, "remediation", x->remediation);
+	cs_json_kv_string(j, "url", x->url);
+	if (x->suppressed_by) {
+		cs_json_kv_string(j, "suppressedBy", x->suppressed_by);
+		cs_json_kv_string(j, "justification", x->justification);
+	}
+	cs_json_end_object(j);
+}
+
 static void json_target(struct cs_json *j, const struct cs_scan_report *rep)
 {
 	size_t n = rep->img ? cs_image_layer_count(rep->img) : 0;
@@ -81,7 +124,12 @@ static void json_target(struct cs_json *j, const struct cs_scan_report *rep)
 	cs_json_begin_object(j);
 	cs_json_kv_string(j, "kind", rep->kind);
 	cs_json_kv_string(j, "name", rep->target);
-	cs_json_kv_uint(j, "packages", cs_catalog_count(rep->cat));
+	if (rep->cat)
+		cs_json_kv_uint(j, "packages", cs_catalog_count(rep->cat));
+	else {
+		cs_json_key(j, "packages");
+		cs_json_null(j);
+	}
 	if (rep->img) {
 		cs_json_kv_string(j, "manifestDigest", cs_image_manifest_digest(rep->img));
 		cs_json_kv_string(j, "configDigest", cs_image_config_digest(rep->img));
@@ -117,8 +165,9 @@ const char *cs_report_now(char *buf, size_t n)
 
 int cs_report_json(const struct cs_scan_report *rep, FILE *f, struct cs_error *err)
 {
-	const struct cs_os_release *os = cs_catalog_os(rep->cat);
-	const struct cs_findings *fs = rep->findings;
+	const struct cs_os_release *os = report_os(rep);
+	const struct cs_findings *fs = report_findings(rep);
+	const struct cs_issues *is = report_issues(rep);
 	struct cs_json *j = NULL;
 	char now[32];
 	int r = cs_json_new_file(f, CS_JSON_PRETTY, &j);
@@ -152,12 +201,25 @@ int cs_report_json(const struct cs_scan_report *rep, FILE *f, struct cs_error *e
 	for (size_t i = 0; i < fs->n_suppressed; i++)
 		json_finding(j, &fs->suppressed[i]);
 	cs_json_end_array(j);
+	cs_json_key(j, "issues");
+	cs_json_begin_array(j);
+	for (size_t i = 0; i < is->n; i++)
+		json_issue(j, &is->v[i]);
+	cs_json_end_array(j);
+	cs_json_kv_uint(j, "issueCount", is->n);
+	cs_json_key(j, "suppressedIssues");
+	cs_json_begin_array(j);
+	for (size_t i = 0; i < is->n_suppressed; i++)
+		json_issue(j, &is->suppressed[i]);
+	cs_json_end_array(j);
 	cs_json_key(j, "warnings");
 	cs_json_begin_array(j);
 	for (size_t i = 0; i < fs->n_warnings; i++)
 		cs_json_string(j, fs->warnings[i]);
-	for (size_t i = 0; i < cs_catalog_warning_count(rep->cat); i++)
-		cs_json_string(j, cs_catalog_warning(rep->cat, i));
+	for (size_t i = 0; i < report_catalog_warning_count(rep); i++)
+		cs_json_string(j, report_catalog_warning(rep, i));
+	for (size_t i = 0; i < is->n_warnings; i++)
+		cs_json_string(j, is->warnings[i]);
 	cs_json_end_array(j);
 	cs_json_end_object(j);
 	r = cs_json_finish(j);

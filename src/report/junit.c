@@ -4,7 +4,11 @@
  * of the table report (OS packages, then each ecosystem), one <testcase>
  * per finding (classname package@version, name the vulnerability id) that
  * fails with the severity as its type, and suppressed findings as skipped
- * test cases with why. tests = failures + skipped at every level.
+ * test cases with why. Then one <testsuite> per kind of issue (Secrets,
+ * Malware, Configuration, Dockerfile) with a <testcase> per issue
+ * (classname the file, else the setting, else the target; name the rule
+ * id), failing with the severity; suppressed issues are skipped. tests = failures + skipped at
+ * every level.
  *
  * libxml2's writer does the XML escaping; strings from images and feeds
  * are first made valid XML characters (report_clean), since a control
@@ -26,6 +30,7 @@ struct junit {
 	int r; /* first error, sticky */
 	const struct cs_scan_report *rep;
 	const struct cs_finding **shown, **suppressed; /* in table order */
+	const struct cs_issue **ishown, **isuppressed; /* in table order */
 	char generated[32];			       /* without the zone, as JUnit has it */
 };
 
@@ -201,8 +206,8 @@ static size_t group_range(const struct cs_finding **v, size_t n, const char *g, 
 
 static void testsuite(struct junit *ju, const char *g)
 {
-	const struct cs_findings *fs = ju->rep->findings;
-	const struct cs_os_release *os = cs_catalog_os(ju->rep->cat);
+	const struct cs_findings *fs = report_findings(ju->rep);
+	const struct cs_os_release *os = report_os(ju->rep);
 	size_t a, b, sa, sb;
 
 	b = group_range(ju->shown, fs->n, g, &a);
@@ -230,6 +235,110 @@ static void testsuite(struct junit *ju, const char *g)
 	end(ju);
 }
 
+static void issue_testcase(struct junit *ju, const struct cs_issue *x)
+{
+	_cleanup_free_ char *loc = report_issue_location(x), *msg = NULL;
+	struct cs_buf body = CS_BUF_INIT(TEXT_MAX);
+	/* the file; a Dockerfile's issue without one is in the Dockerfile linted */
+	const char *classname = x->path && x->path[0] ? x->path
+				: x->kind != CS_ISSUE_DOCKERFILE && x->where && x->where[0]
+					? x->where
+					: ju->rep->target;
+	int r;
+
+	if (!loc) {
+		ju->r = -ENOMEM;
+		return;
+	}
+	start(ju, "testcase");
+	attr(ju, "classname", or_dash(classname));
+	attr(ju, "name", or_dash(x->rule_id));
+	attr(ju, "time", "0");
+	if (x->suppressed_by) {
+		start(ju, "skipped");
+		attr(ju, "message",
+		     x->justification && x->justification[0] ? x->justification : x->suppressed_by);
+		text(ju, "suppressed by ");
+		text(ju, x->suppressed_by);
+		end(ju);
+		end(ju);
+		return;
+	}
+	msg = cs_asprintf("%s: %s at %s%s%s", cs_severity_name(x->severity), or_dash(x->rule_id),
+			  loc, x->title && x->title[0] ? ": " : "", x->title ? x->title : "");
+	r = msg ? 0 : -ENOMEM;
+	r = r < 0 ? r
+		  : cs_buf_printf(&body, "Kind: %s\nRule: %s\nSeverity: %s\nLocation: %s\n",
+				  cs_issue_kind_name(x->kind), or_dash(x->rule_id),
+				  cs_severity_name(x->severity), loc);
+	if (r >= 0 && x->layer >= 0)
+		r = cs_buf_printf(&body, "Layer: %d%s\n", x->layer,
+				  x->deleted ? " (deleted by a later layer)" : "");
+	if (r >= 0 && x->title)
+		r = cs_buf_printf(&body, "Title: %s\n", x->title);
+	if (r >= 0 && x->excerpt)
+		r = cs_buf_printf(&body, "Evidence: %s\n", x->excerpt);
+	if (r >= 0 && x->message)
+		r = cs_buf_printf(&body, "Message: %s\n", x->message);
+	if (r >= 0 && x->remediation)
+		r = cs_buf_printf(&body, "Remediation: %s\n", x->remediation);
+	if (r >= 0 && x->url)
+		r = cs_buf_printf(&body, "Link: %s\n", x->url);
+	if (r < 0) {
+		ju->r = r;
+		cs_buf_done(&body);
+		return;
+	}
+	start(ju, "failure");
+	attr(ju, "message", msg);
+	attr(ju, "type", cs_severity_name(x->severity));
+	text(ju, body.data);
+	end(ju);
+	end(ju);
+	cs_buf_done(&body);
+}
+
+/* the issues of v (n, sorted) of kind k: [*from, return) */
+static size_t kind_range(const struct cs_issue **v, size_t n, enum cs_issue_kind k, size_t *from)
+{
+	size_t i = 0, j;
+
+	while (i < n && v[i]->kind != k)
+		i++;
+	for (j = i; j < n && v[j]->kind == k; j++)
+		;
+	*from = i;
+	return j;
+}
+
+static void issue_testsuite(struct junit *ju, enum cs_issue_kind k)
+{
+	const struct cs_issues *is = report_issues(ju->rep);
+	size_t a, b, sa, sb;
+
+	b = kind_range(ju->ishown, is->n, k, &a);
+	sb = kind_range(ju->isuppressed, is->n_suppressed, k, &sa);
+	if (a == b && sa == sb)
+		return;
+	start(ju, "testsuite");
+	attr(ju, "name", report_issue_kind_title(k));
+	counts_attrs(ju, b - a, sb - sa);
+	if (ju->generated[0])
+		attr(ju, "timestamp", ju->generated);
+	start(ju, "properties");
+	property(ju, "target", ju->rep->target);
+	property(ju, "kind", ju->rep->kind);
+	property(ju, "issueKind", cs_issue_kind_name(k));
+	if (ju->rep->img)
+		property(ju, "manifestDigest", cs_image_manifest_digest(ju->rep->img));
+	end(ju);
+	for (size_t i = a; i < b && ju->r >= 0; i++)
+		issue_testcase(ju, ju->ishown[i]);
+	for (size_t i = sa; i < sb && ju->r >= 0; i++)
+		issue_testcase(ju, ju->isuppressed[i]);
+	end(ju);
+}
+
 static void silent(void *ctx, const char *msg, ...)
 {
 	(void)ctx;
@@ -238,7 +347,8 @@ static void silent(void *ctx, const char *msg, ...)
 
 int cs_report_junit(const struct cs_scan_report *rep, FILE *f, struct cs_error *err)
 {
-	const struct cs_findings *fs = rep->findings;
+	const struct cs_findings *fs = report_findings(rep);
+	const struct cs_issues *is = report_issues(rep);
 	xmlGenericErrorFunc old = xmlGenericError;
 	void *old_ctx = xmlGenericErrorContext;
 	struct junit ju = { .rep = rep };
@@ -253,6 +363,10 @@ int cs_report_junit(const struct cs_scan_report *rep, FILE *f, struct cs_error *
 	r = report_sorted(fs->v, fs->n, &ju.shown);
 	if (r >= 0)
 		r = report_sorted(fs->suppressed, fs->n_suppressed, &ju.suppressed);
+	if (r >= 0)
+		r = report_issues_sorted(is->v, is->n, &ju.ishown);
+	if (r >= 0)
+		r = report_issues_sorted(is->suppressed, is->n_suppressed, &ju.isuppressed);
 	if (r < 0)
 		goto out;
 	/* libxml2 would print its own messages: the error is reported once, below */
@@ -271,9 +385,11 @@ int cs_report_junit(const struct cs_scan_report *rep, FILE *f, struct cs_error *
 	check(&ju, xmlTextWriterStartDocument(ju.w, "1.0", "UTF-8", NULL));
 	start(&ju, "testsuites");
 	attr(&ju, "name", "customs");
-	counts_attrs(&ju, fs->n, fs->n_suppressed);
+	counts_attrs(&ju, fs->n + is->n, fs->n_suppressed + is->n_suppressed);
 	for (size_t i = 0; i < ng && ju.r >= 0; i++)
 		testsuite(&ju, groups[i]);
+	for (int k = 0; k < _CS_ISSUE_KIND_MAX && ju.r >= 0; k++)
+		issue_testsuite(&ju, (enum cs_issue_kind)k);
 	end(&ju);
 	if (ju.r >= 0)
 		check(&ju, xmlTextWriterEndDocument(ju.w));
@@ -287,5 +403,7 @@ int cs_report_junit(const struct cs_scan_report *rep, FILE *f, struct cs_error *
 out:
 	free(ju.shown);
 	free(ju.suppressed);
+	free(ju.ishown);
+	free(ju.isuppressed);
 	return r < 0 ? cs_error_errno(err, r, "cannot write the JUnit report") : 0;
 }

@@ -38,6 +38,7 @@ struct cs_scan_report {
 	struct cs_catalog *cat;	      /* the packages */
 	struct cs_findings *findings; /* shown and suppressed findings */
 	struct cs_issues *issues;     /* secrets, malware, configuration, Dockerfile; may be NULL */
+	bool no_vulns;		      /* vulnerabilities were not looked for (lint, --scanners) */
 	const char *db_built;	      /* when the database was built, or NULL */
 	const char *generated;	      /* RFC 3339 time of the scan, or NULL (now) */
 };

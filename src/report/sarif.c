@@ -9,6 +9,14 @@
  * survives re-scans and upgrades that do not fix it. Suppressed findings
  * are results with an external suppression carrying why.
  *
+ * Issues (secrets, malware, configuration, Dockerfile) are rules and
+ * results too: one rule per kind and rule id ("KIND/RULE", e.g.
+ * "secret/aws-access-token", "dockerfile/DL3007"), after the vulnerability
+ * rules; a result per issue at its file and position. An issue without a
+ * file (an image setting) is located at the target itself, by its name,
+ * with the setting as a logical location: GitHub takes only results with a
+ * relative artifact URI.
+ *
  * Every string from an image or a feed goes through the JSON writer's
  * escaping; message texts escape SARIF's embedded-link brackets and help
  * markdown escapes markdown, so hostile names cannot make links.
@@ -36,12 +44,26 @@ struct rule {
 	const char *title, *url;
 };
 
+struct issue_rule {
+	enum cs_issue_kind kind;
+	const char *rule_id;
+	char *id;		   /* "KIND/RULE" */
+	const struct cs_issue **v; /* the issues of this rule (borrowed, into iall) */
+	size_t n;
+	enum cs_severity severity; /* the highest */
+	const char *title, *url, *remediation;
+};
+
 struct sarif {
 	const struct cs_scan_report *rep;
 	const struct cs_finding **all; /* shown then suppressed, sorted by id */
 	size_t n_all;
 	struct rule *rules;
 	size_t n_rules;
+	const struct cs_issue **iall; /* shown then suppressed issues, sorted by rule */
+	size_t n_iall;
+	struct issue_rule *irules; /* ruleIndex n_rules + i */
+	size_t n_irules;
 };
 
 static const char *level_of(enum cs_severity s)
@@ -81,7 +103,7 @@ static int cmp_by_id(const void *pa, const void *pb)
 
 static int build_rules(struct sarif *s)
 {
-	const struct cs_findings *fs = s->rep->findings;
+	const struct cs_findings *fs = report_findings(s->rep);
 	size_t k = 0;
 
 	s->n_all = fs->n + fs->n_suppressed;
@@ -136,6 +158,98 @@ static size_t rule_index(const struct sarif *s, const char *id)
 			hi = mid;
 	}
 	return 0; /* not reached: every finding has its rule */
+}
+
+static const char *issue_rule_id(const struct cs_issue *x)
+{
+	return x->rule_id && x->rule_id[0] ? x->rule_id : "unknown";
+}
+
+static int cmp_issue_rule(enum cs_issue_kind ka, const char *ra, enum cs_issue_kind kb,
+			  const char *rb)
+{
+	int c = strcmp(cs_issue_kind_name(ka), cs_issue_kind_name(kb));
+
+	return c ? c : strcmp(ra, rb);
+}
+
+static int cmp_issue_by_rule(const void *pa, const void *pb)
+{
+	const struct cs_issue *a = *(const struct cs_issue *const *)pa;
+	const struct cs_issue *b = *(const struct cs_issue *const *)pb;
+	int c = cmp_issue_rule(a->kind, issue_rule_id(a), b->kind, issue_rule_id(b));
+
+	if (c)
+		return c;
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+static int build_issue_rules(struct sarif *s)
+{
+	const struct cs_issues *is = report_issues(s->rep);
+	size_t k = 0;
+
+	s->n_iall = is->n + is->n_suppressed;
+	if (!s->n_iall)
+		return 0;
+	s->iall = cs_new0(const struct cs_issue *, s->n_iall);
+	s->irules = cs_new0(struct issue_rule, s->n_iall);
+	if (!s->iall || !s->irules)
+		return -ENOMEM;
+	for (size_t i = 0; i < is->n; i++)
+		s->iall[k++] = &is->v[i];
+	for (size_t i = 0; i < is->n_suppressed; i++)
+		s->iall[k++] = &is->suppressed[i];
+	qsort(s->iall, s->n_iall, sizeof(*s->iall), cmp_issue_by_rule);
+	for (size_t i = 0; i < s->n_iall;) {
+		struct issue_rule *r = &s->irules[s->n_irules++];
+		size_t j = i;
+
+		r->kind = s->iall[i]->kind;
+		r->rule_id = issue_rule_id(s->iall[i]);
+		r->id = cs_asprintf("%s/%s", cs_issue_kind_name(r->kind), r->rule_id);
+		if (!r->id)
+			return -ENOMEM;
+		r->v = &s->iall[i];
+		for (; j < s->n_iall && !cmp_issue_rule(s->iall[j]->kind, issue_rule_id(s->iall[j]),
+							r->kind, r->rule_id);
+		     j++) {
+			const struct cs_issue *x = s->iall[j];
+
+			if (x->severity > r->severity)
+				r->severity = x->severity;
+			if (!r->title && x->title && x->title[0])
+				r->title = x->title;
+			if (!r->remediation && x->remediation && x->remediation[0])
+				r->remediation = x->remediation;
+			if (!r->url && report_url_ok(x->url))
+				r->url = x->url;
+		}
+		r->n = j - i;
+		i = j;
+	}
+	return 0;
+}
+
+static size_t issue_rule_index(const struct sarif *s, const struct cs_issue *x)
+{
+	size_t lo = 0, hi = s->n_irules;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_issue_rule(s->irules[mid].kind, s->irules[mid].rule_id, x->kind,
+				       issue_rule_id(x));
+
+		if (!c)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0; /* not reached: every issue has its rule */
 }
 
 /*
@@ -417,9 +531,272 @@ static int write_result(struct cs_json *j, const struct sarif *s, const struct c
 	return 0;
 }
 
+static int issue_rule_help(const struct issue_rule *rl, struct cs_buf *text, struct cs_buf *md)
+{
+	const char *kind = report_issue_kind_title(rl->kind);
+	int r;
+
+	r = cs_buf_printf(text, "%s rule %s\nSeverity: %s\n", kind, rl->rule_id,
+			  cs_severity_name(rl->severity));
+	if (r >= 0 && rl->title)
+		r = cs_buf_printf(text, "Title: %s\n", rl->title);
+	if (r >= 0 && rl->remediation)
+		r = cs_buf_printf(text, "Remediation: %s\n", rl->remediation);
+	r = r < 0 ? r : cs_buf_printf(md, "**%s rule ", kind);
+	r = r < 0 ? r : md_escape(md, rl->rule_id);
+	r = r < 0 ? r : cs_buf_printf(md, "** (severity %s)", cs_severity_name(rl->severity));
+	if (r >= 0 && rl->title) {
+		r = cs_buf_puts(md, ": ");
+		r = r < 0 ? r : md_escape(md, rl->title);
+	}
+	r = r < 0 ? r : cs_buf_puts(md, "\n");
+	if (r >= 0 && rl->remediation) {
+		r = cs_buf_puts(md, "\nRemediation: ");
+		r = r < 0 ? r : md_escape(md, rl->remediation);
+		r = r < 0 ? r : cs_buf_puts(md, "\n");
+	}
+	if (r >= 0 && rl->url) {
+		r = cs_buf_printf(text, "Link: %s\n", rl->url);
+		r = r < 0 ? r : cs_buf_printf(md, "\n<%s>\n", rl->url);
+	}
+	return r;
+}
+
+static int write_issue_rule(struct cs_json *j, const struct issue_rule *rl)
+{
+	struct cs_buf text = CS_BUF_INIT(TEXT_MAX), md = CS_BUF_INIT(TEXT_MAX);
+	_cleanup_free_ char *short_desc = NULL;
+	char sev[16];
+	int r;
+
+	short_desc = rl->title ? cs_strdup(rl->title)
+			       : cs_asprintf("%s rule %s", report_issue_kind_title(rl->kind),
+					     rl->rule_id);
+	if (!short_desc)
+		return -ENOMEM;
+	r = issue_rule_help(rl, &text, &md);
+	if (r < 0)
+		goto out;
+	cs_json_begin_object(j);
+	cs_json_kv_string(j, "id", rl->id);
+	cs_json_kv_string(j, "name", rl->rule_id);
+	cs_json_key(j, "shortDescription");
+	cs_json_begin_object(j);
+	cs_json_kv_string(j, "text", short_desc);
+	cs_json_end_object(j);
+	cs_json_key(j, "fullDescription");
+	cs_json_begin_object(j);
+	cs_json_kv_string(j, "text", short_desc);
+	cs_json_end_object(j);
+	if (rl->url)
+		cs_json_kv_string(j, "helpUri", rl->url);
+	cs_json_key(j, "help");
+	cs_json_begin_object(j);
+	cs_json_kv_string(j, "text", text.data);
+	cs_json_kv_string(j, "markdown", md.data);
+	cs_json_end_object(j);
+	cs_json_key(j, "defaultConfiguration");
+	cs_json_begin_object(j);
+	cs_json_kv_string(j, "level", level_of(rl->severity));
+	cs_json_end_object(j);
+	cs_json_key(j, "properties");
+	cs_json_begin_object(j);
+	if (security_severity(rl->severity, 0, sev, sizeof(sev)))
+		cs_json_kv_string(j, "security-severity", sev);
+	cs_json_key(j, "tags");
+	cs_json_begin_array(j);
+	cs_json_string(j, cs_issue_kind_name(rl->kind));
+	cs_json_string(j, "security");
+	cs_json_string(j, cs_severity_name(rl->severity));
+	cs_json_end_array(j);
+	cs_json_end_object(j);
+	cs_json_end_object(j);
+out:
+	cs_buf_done(&text);
+	cs_buf_done(&md);
+	return r;
+}
+
+/* what identifies an issue from one scan to the next: not its line, which edits move */
+static int issue_fingerprint(const struct cs_issue *x, char out[CS_DIGEST_STR_MAX])
+{
+	struct cs_buf b = CS_BUF_INIT(TEXT_MAX);
+	const char *parts[] = { "customs-issue/v1", cs_issue_kind_name(x->kind),
+				issue_rule_id(x),   x->path,
+				x->where,	    x->excerpt };
+	int r = 0;
+
+	for (size_t i = 0; i < CS_ARRAY_SIZE(parts) && r >= 0; i++)
+		r = cs_buf_append(&b, parts[i] ? parts[i] : "",
+				  parts[i] ? strlen(parts[i]) + 1 : 1);
+	if (r >= 0)
+		r = cs_sha256_digest(b.data, b.len, out);
+	cs_buf_done(&b);
+	return r;
+}
+
+/*
+ * The artifact of an issue: its file (an image path, or a file on disk as
+ * given: a relative path stays relative, leading "/" and "./" go), else the
+ * target itself by its name.
+ */
+static char *issue_uri(const struct sarif *s, const struct cs_issue *x)
+{
+	const char *where = x->path && x->path[0] ? x->path : s->rep->target;
+
+	for (;;) {
+		if (where && where[0] == '/')
+			where++;
+		else if (where && where[0] == '.' && where[1] == '/')
+			where += 2;
+		else
+			break;
+	}
+	return path_uri(where && where[0] ? where : "unknown");
+}
+
+static int issue_message(struct cs_buf *msg, const struct cs_issue *x)
+{
+	int r;
+
+	r = msg_escape(msg, x->title && x->title[0] ? x->title : issue_rule_id(x));
+	r = r < 0 ? r
+		  : cs_buf_printf(msg, " (%s %s, severity %s).", cs_issue_kind_name(x->kind),
+				  issue_rule_id(x), cs_severity_name(x->severity));
+	if (r >= 0 && x->message && x->message[0]) {
+		r = cs_buf_puts(msg, " ");
+		r = r < 0 ? r : msg_escape(msg, x->message);
+	}
+	if (r >= 0 && x->where && x->where[0]) {
+		r = cs_buf_puts(msg, " At ");
+		r = r < 0 ? r : msg_escape(msg, x->where);
+		r = r < 0 ? r : cs_buf_puts(msg, ".");
+	}
+	if (r >= 0 && x->excerpt && x->excerpt[0]) {
+		r = cs_buf_puts(msg, " Evidence: ");
+		r = r < 0 ? r : msg_escape(msg, x->excerpt);
+	}
+	if (r >= 0 && x->layer >= 0)
+		r = cs_buf_printf(msg, " (layer %d%s)", x->layer,
+				  x->deleted ? ", deleted by a later layer" : "");
+	if (r >= 0 && x->remediation && x->remediation[0]) {
+		r = cs_buf_puts(msg, " Remediation: ");
+		r = r < 0 ? r : msg_escape(msg, x->remediation);
+	}
+	return r;
+}
+
+static void write_suppression(struct cs_json *j, const char *why)
+{
+	cs_json_key(j, "suppressions");
+	cs_json_begin_array(j);
+	cs_json_begin_object(j);
+	cs_json_kv_string(j, "kind", "external");
+	cs_json_kv_string(j, "status", "accepted");
+	cs_json_kv_string(j, "justification", why);
+	cs_json_end_object(j);
+	cs_json_end_array(j);
+}
+
+static void write_region(struct cs_json *j, const struct cs_issue *x)
+{
+	cs_json_key(j, "region");
+	cs_json_begin_object(j);
+	/* GitHub wants a line: a whole file or a setting is shown at its first */
+	cs_json_kv_uint(j, "startLine", x->line ? x->line : 1);
+	if (x->line) {
+		if (x->column)
+			cs_json_kv_uint(j, "startColumn", x->column);
+		if (x->end_line >= x->line)
+			cs_json_kv_uint(j, "endLine", x->end_line);
+		if (x->end_column && (x->end_line >= x->line || !x->end_line))
+			cs_json_kv_uint(j, "endColumn", x->end_column);
+	}
+	cs_json_end_object(j);
+}
+
+static int write_issue_result(struct cs_json *j, const struct sarif *s, const struct cs_issue *x)
+{
+	struct cs_buf msg = CS_BUF_INIT(TEXT_MAX);
+	_cleanup_free_ char *uri = issue_uri(s, x), *why = NULL;
+	size_t k = issue_rule_index(s, x);
+	char fp[CS_DIGEST_STR_MAX];
+	int r;
+
+	if (!uri)
+		return -ENOMEM;
+	if (x->suppressed_by) {
+		why = cs_asprintf("%s%s%s", x->suppressed_by, x->justification ? ": " : "",
+				  x->justification ? x->justification : "");
+		if (!why)
+			return -ENOMEM;
+	}
+	r = issue_fingerprint(x, fp);
+	r = r < 0 ? r : issue_message(&msg, x);
+	if (r < 0) {
+		cs_buf_done(&msg);
+		return r;
+	}
+	cs_json_begin_object(j);
+	cs_json_kv_string(j, "ruleId", s->irules[k].id);
+	cs_json_kv_uint(j, "ruleIndex", s->n_rules + k);
+	cs_json_kv_string(j, "kind", "fail");
+	cs_json_kv_string(j, "level", level_of(x->severity));
+	cs_json_key(j, "message");
+	cs_json_begin_object(j);
+	cs_json_kv_string(j, "text", msg.data);
+	cs_json_end_object(j);
+	cs_json_key(j, "locations");
+	cs_json_begin_array(j);
+	cs_json_begin_object(j);
+	cs_json_key(j, "physicalLocation");
+	cs_json_begin_object(j);
+	cs_json_key(j, "artifactLocation");
+	cs_json_begin_object(j);
+	cs_json_kv_string(j, "uri", uri);
+	cs_json_end_object(j);
+	write_region(j, x);
+	cs_json_end_object(j);
+	if (x->where && x->where[0]) {
+		cs_json_key(j, "logicalLocations");
+		cs_json_begin_array(j);
+		cs_json_begin_object(j);
+		cs_json_kv_string(j, "fullyQualifiedName", x->where);
+		cs_json_kv_string(j, "kind", "property");
+		cs_json_end_object(j);
+		cs_json_end_array(j);
+	}
+	cs_json_end_object(j);
+	cs_json_end_array(j);
+	cs_json_key(j, "partialFingerprints");
+	cs_json_begin_object(j);
+	cs_json_kv_string(j, "customsIssueHash/v1", cs_digest_hex(fp));
+	cs_json_end_object(j);
+	if (why)
+		write_suppression(j, why);
+	cs_json_key(j, "properties");
+	cs_json_begin_object(j);
+	cs_json_kv_string(j, "issueKind", cs_issue_kind_name(x->kind));
+	cs_json_kv_string(j, "severity", cs_severity_name(x->severity));
+	if (x->path)
+		cs_json_kv_string(j, "path", x->path);
+	if (x->where)
+		cs_json_kv_string(j, "where", x->where);
+	if (x->excerpt)
+		cs_json_kv_string(j, "excerpt", x->excerpt);
+	if (x->layer >= 0)
+		cs_json_kv_int(j, "layer", x->layer);
+	if (x->deleted)
+		cs_json_kv_bool(j, "deleted", true);
+	cs_json_end_object(j);
+	cs_json_end_object(j);
+	cs_buf_done(&msg);
+	return 0;
+}
+
 static void write_run_properties(struct cs_json *j, const struct cs_scan_report *rep)
 {
-	const struct cs_os_release *os = cs_catalog_os(rep->cat);
+	const struct cs_os_release *os = report_os(rep);
 
 	cs_json_key(j, "properties");
 	cs_json_begin_object(j);
@@ -441,13 +818,16 @@ static void write_run_properties(struct cs_json *j, const struct cs_scan_report 
 
 int cs_report_sarif(const struct cs_scan_report *rep, FILE *f, struct cs_error *err)
 {
-	const struct cs_findings *fs = rep->findings;
+	const struct cs_findings *fs = report_findings(rep);
+	const struct cs_issues *is = report_issues(rep);
 	struct sarif s = { .rep = rep };
 	struct cs_json *j = NULL;
 	char now[32];
 	int r;
 
 	r = build_rules(&s);
+	if (r >= 0)
+		r = build_issue_rules(&s);
 	if (r >= 0)
 		r = cs_json_new_file(f, CS_JSON_PRETTY, &j);
 	if (r < 0)
@@ -469,6 +849,8 @@ int cs_report_sarif(const struct cs_scan_report *rep, FILE *f, struct cs_error *
 	cs_json_begin_array(j);
 	for (size_t i = 0; i < s.n_rules && r >= 0; i++)
 		r = write_rule(j, &s.rules[i]);
+	for (size_t i = 0; i < s.n_irules && r >= 0; i++)
+		r = write_issue_rule(j, &s.irules[i]);
 	cs_json_end_array(j);
 	cs_json_end_object(j);
 	cs_json_end_object(j);
@@ -485,6 +867,10 @@ int cs_report_sarif(const struct cs_scan_report *rep, FILE *f, struct cs_error *
 		r = write_result(j, &s, &fs->v[i]);
 	for (size_t i = 0; i < fs->n_suppressed && r >= 0; i++)
 		r = write_result(j, &s, &fs->suppressed[i]);
+	for (size_t i = 0; i < is->n && r >= 0; i++)
+		r = write_issue_result(j, &s, &is->v[i]);
+	for (size_t i = 0; i < is->n_suppressed && r >= 0; i++)
+		r = write_issue_result(j, &s, &is->suppressed[i]);
 	cs_json_end_array(j);
 	cs_json_kv_string(j, "columnKind", "utf16CodeUnits");
 	write_run_properties(j, rep);
@@ -497,5 +883,9 @@ out:
 	cs_json_free(j);
 	free(s.all);
 	free(s.rules);
+	for (size_t i = 0; i < s.n_irules; i++)
+		free(s.irules[i].id);
+	free(s.iall);
+	free(s.irules);
 	return r < 0 ? cs_error_errno(err, r, "cannot write the SARIF report") : 0;
 }

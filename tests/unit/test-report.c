@@ -12,8 +12,13 @@
  *    per finding affecting its component, ratings, analysis for suppressed;
  *  - JUnit: well-formed XML (libxml2) with counts that add up;
  *  - HTML: the hostile strings only escaped, only safe links, one script.
+ * Issues (secrets, malware, configuration, Dockerfile) beside the findings
+ * and alone (a Dockerfile lint: no catalog, no findings, no image), with
+ * hostile strings, positions, layers, deleted files, settings without a
+ * path and suppressed issues, in every format.
  * With CUSTOMS_REPORT_OUT=DIR the documents are written to DIR, where
- * tests/e2e/report.sh validates them with the official schemas.
+ * tests/e2e/report.sh and tests/e2e/report-issues.sh validate them with the
+ * official schemas and other parsers.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -37,7 +42,9 @@
 struct fixture {
 	struct cs_catalog *cat;
 	struct cs_findings *fs;
+	struct cs_issues *is;
 	struct cs_scan_report rep;
+	const char *name; /* of the files under CUSTOMS_REPORT_OUT, or NULL */
 };
 
 static struct cs_package *add_pkg(struct cs_catalog *cat, enum cs_pkg_type t, const char *name,
@@ -176,6 +183,8 @@ static void setup_scan(struct fixture *fx, bool hostile)
 
 	fx->cat = cat;
 	fx->fs = fs;
+	fx->is = NULL;
+	fx->name = NULL;
 	fx->rep = (struct cs_scan_report){
 		.kind = "sbom",
 		.target = hostile ? "tests/" HOSTILE ".cdx.json" : "tests/app.cdx.json",
@@ -188,6 +197,7 @@ static void setup_scan(struct fixture *fx, bool hostile)
 
 static void teardown_scan(struct fixture *fx)
 {
+	cs_issues_free(fx->is);
 	cs_findings_free(fx->fs);
 	cs_catalog_free(fx->cat);
 }
@@ -208,9 +218,13 @@ static char *render(const struct fixture *fx, enum cs_report_format fmt, size_t 
 		char path[4096];
 		FILE *o;
 
-		snprintf(path, sizeof(path), "%s/%s%s.%s", out,
-			 strstr(fx->rep.target, "<script>") ? "hostile" : "sample",
-			 fx->fs->n_suppressed ? "" : "-nosup", cs_report_format_name(fmt));
+		if (fx->name)
+			snprintf(path, sizeof(path), "%s/%s.%s", out, fx->name,
+				 cs_report_format_name(fmt));
+		else
+			snprintf(path, sizeof(path), "%s/%s%s.%s", out,
+				 strstr(fx->rep.target, "<script>") ? "hostile" : "sample",
+				 fx->fs->n_suppressed ? "" : "-nosup", cs_report_format_name(fmt));
 		o = fopen(path, "wb");
 		assert_non_null(o);
 		assert_int_equal(fwrite(buf, 1, len, o), len);
@@ -789,13 +803,679 @@ static void test_helpers(void **state)
 	assert_int_equal(report_parse_time(NULL), -1);
 }
 
+/* --- issues ------------------------------------------------------------- */
+
+#define RAW_SECRET "AKIAIOSFODNN7EXAMPLE"
+
+static void add_issue(struct cs_issues *is, const struct cs_issue *x)
+{
+	assert_int_equal(cs_issues_add(is, x), 0);
+}
+
+/* issues of every kind; the Dockerfile ones alone when lint */
+static struct cs_issues *make_issues(bool hostile, bool lint)
+{
+	struct cs_issues *is = NULL;
+	char *redacted = cs_issue_redact(RAW_SECRET, strlen(RAW_SECRET));
+
+	assert_non_null(redacted);
+	assert_int_equal(cs_issues_new(&is), 0);
+	add_issue(is, &(struct cs_issue){
+			      .kind = CS_ISSUE_DOCKERFILE,
+			      .rule_id = "DL3007",
+			      .title = "Using latest is prone to errors",
+			      .severity = CS_SEV_MEDIUM,
+			      .path = lint ? NULL : "Dockerfile",
+			      .line = 1,
+			      .column = 1,
+			      .end_line = 1,
+			      .end_column = 20,
+			      .layer = -1,
+			      .where = "FROM alpine:latest",
+			      .excerpt = "FROM alpine:latest",
+			      .remediation = "Pin the version of the base image",
+			      .url = "https://github.com/hadolint/hadolint/wiki/DL3007",
+		      });
+	add_issue(is, &(struct cs_issue){
+			      .kind = CS_ISSUE_DOCKERFILE,
+			      .rule_id = hostile ? "DL" HOSTILE : "DL3002",
+			      .title = hostile ? "Last USER " HOSTILE " [x](javascript:alert(1))"
+					       : "Last USER should not be root",
+			      .severity = CS_SEV_HIGH,
+			      .line = 9,
+			      .layer = -1,
+			      .excerpt = hostile ? "USER \x1b[31m<b>root</b> \xff" : "USER root",
+			      .url = hostile ? "javascript:alert(1)" : NULL,
+		      });
+	add_issue(is, &(struct cs_issue){
+			      .kind = CS_ISSUE_DOCKERFILE,
+			      .rule_id = "DL3008",
+			      .title = "Pin versions in apt-get install",
+			      .severity = CS_SEV_LOW,
+			      .line = 4,
+			      .layer = -1,
+		      });
+	if (!lint) {
+		add_issue(is, &(struct cs_issue){
+				      .kind = CS_ISSUE_SECRET,
+				      .rule_id = "aws-access-token",
+				      .title = "AWS access key ID",
+				      .severity = CS_SEV_CRITICAL,
+				      .path = "app/.env",
+				      .line = 3,
+				      .column = 5,
+				      .end_line = 3,
+				      .end_column = 25,
+				      .layer = 1,
+				      .excerpt = redacted,
+				      .message = "an AWS access key ID in a file of the image",
+				      .remediation = "Revoke the key and remove the file",
+				      .url = "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+					     "id_credentials_access-keys.html",
+			      });
+		add_issue(is, &(struct cs_issue){
+				      .kind = CS_ISSUE_SECRET,
+				      .rule_id = "generic-api-key",
+				      .title = hostile ? HOSTILE : "Generic API key",
+				      .severity = CS_SEV_HIGH,
+				      .path = hostile ? "app/a b:c/<x>\"'&.env" : "app/old.env",
+				      .line = 7,
+				      .layer = 0,
+				      .deleted = true,
+				      .excerpt = hostile ? "<scr*****" : "abcd*****",
+			      });
+		add_issue(is, &(struct cs_issue){
+				      .kind = CS_ISSUE_MALWARE,
+				      .rule_id = "EICAR",
+				      .title = "EICAR test file",
+				      .severity = CS_SEV_CRITICAL,
+				      .path = "tmp/eicar.com",
+				      .layer = 2,
+				      .message = "SHA-256 on the blocklist",
+			      });
+		add_issue(is,
+			  &(struct cs_issue){
+				  .kind = CS_ISSUE_CONFIG,
+				  .rule_id = "CIS-4.1",
+				  .title = "The image runs as root",
+				  .severity = CS_SEV_HIGH,
+				  .layer = -1,
+				  .where = "config.User",
+				  .message = hostile ? "<img src=x onerror=alert(3)>" : "no USER",
+				  .remediation = "Add a USER instruction",
+				  .url = "https://www.cisecurity.org/benchmark/docker",
+			  });
+		add_issue(is, &(struct cs_issue){
+				      .kind = CS_ISSUE_CONFIG,
+				      .rule_id = "secret-in-env",
+				      .title = "A secret in the environment",
+				      .severity = CS_SEV_UNKNOWN,
+				      .layer = 3,
+				      .where = "history[3].created_by",
+				      .excerpt = "ENV AWS_SECRET=wJal*****",
+			      });
+		add_issue(is, &(struct cs_issue){
+				      .kind = CS_ISSUE_SECRET,
+				      .rule_id = "private-key",
+				      .title = "Private key",
+				      .severity = CS_SEV_HIGH,
+				      .path = "root/.ssh/id_rsa",
+				      .line = 1,
+				      .layer = 1,
+				      .excerpt = "----*****",
+			      });
+		/* suppressed: the private key (a test key) */
+		assert_int_equal(cs_issues_suppress(is, is->n - 1, "ignore-file:.customsignore",
+						    hostile ? "test key " HOSTILE
+							    : "a test key, never deployed"),
+				 0);
+	}
+	/* suppressed: DL3008 */
+	assert_int_equal(cs_issues_suppress(is, 2, "inline:# customs:ignore DL3008", NULL), 0);
+	assert_int_equal(cs_issues_warn(is, "secret: skipped app/big.bin (larger than 10 MiB)%s",
+					hostile ? " <iframe src=//x>" : ""),
+			 0);
+	free(redacted);
+	return is;
+}
+
+/* the scan of setup_scan with issues of every kind */
+static void setup_issues(struct fixture *fx, bool hostile)
+{
+	setup_scan(fx, hostile);
+	fx->is = make_issues(hostile, false);
+	fx->rep.issues = fx->is;
+	fx->name = hostile ? "issues-hostile" : "issues";
+}
+
+/* a Dockerfile lint: no catalog, no findings, no image */
+static void setup_lint(struct fixture *fx, bool hostile)
+{
+	memset(fx, 0, sizeof(*fx));
+	fx->is = make_issues(hostile, true);
+	fx->rep = (struct cs_scan_report){
+		.kind = "dockerfile",
+		.target = "./sub dir/Dockerfile",
+		.issues = fx->is,
+		.generated = "2024-05-02T03:04:05Z",
+	};
+	fx->name = hostile ? "lint-hostile" : "lint";
+}
+
+static json_t *issue_of(json_t *issues, const char *rule)
+{
+	json_t *x = by_key(issues, "ruleId", rule);
+
+	if (!x)
+		fail_msg("no issue %s", rule);
+	return x;
+}
+
+static void test_issues_json(void **state)
+{
+	struct fixture fx;
+	json_t *root, *issues, *x, *w;
+	size_t i;
+	bool warned = false;
+
+	(void)state;
+	setup_issues(&fx, false);
+	root = render_json(&fx, CS_REPORT_JSON);
+	assert_string_equal(jstr(root, "schema"), "customs.scan/v1");
+	assert_int_equal(json_integer_value(json_object_get(root, "count")), 6);
+	issues = json_object_get(root, "issues");
+	assert_int_equal(json_array_size(issues), 7);
+	assert_int_equal(json_integer_value(json_object_get(root, "issueCount")), 7);
+	assert_int_equal(json_array_size(json_object_get(root, "suppressedIssues")), 2);
+	x = issue_of(issues, "aws-access-token");
+	assert_string_equal(jstr(x, "kind"), "secret");
+	assert_string_equal(jstr(x, "severity"), "critical");
+	assert_string_equal(jstr(x, "path"), "app/.env");
+	assert_int_equal(json_integer_value(json_object_get(x, "line")), 3);
+	assert_int_equal(json_integer_value(json_object_get(x, "column")), 5);
+	assert_int_equal(json_integer_value(json_object_get(x, "endLine")), 3);
+	assert_int_equal(json_integer_value(json_object_get(x, "endColumn")), 25);
+	assert_int_equal(json_integer_value(json_object_get(x, "layer")), 1);
+	assert_true(json_is_false(json_object_get(x, "deleted")));
+	assert_string_equal(jstr(x, "excerpt"), "AKIA*****");
+	assert_non_null(jstr(x, "remediation"));
+	assert_non_null(jstr(x, "url"));
+	assert_null(json_object_get(x, "suppressedBy"));
+	x = issue_of(issues, "generic-api-key");
+	assert_true(json_is_true(json_object_get(x, "deleted")));
+	assert_int_equal(json_integer_value(json_object_get(x, "layer")), 0);
+	assert_true(json_is_null(json_object_get(x, "column")));
+	/* a setting: no path, no position, no layer */
+	x = issue_of(issues, "CIS-4.1");
+	assert_string_equal(jstr(x, "kind"), "config");
+	assert_true(json_is_null(json_object_get(x, "path")));
+	assert_true(json_is_null(json_object_get(x, "line")));
+	assert_true(json_is_null(json_object_get(x, "layer")));
+	assert_string_equal(jstr(x, "where"), "config.User");
+	x = issue_of(json_object_get(root, "suppressedIssues"), "private-key");
+	assert_string_equal(jstr(x, "suppressedBy"), "ignore-file:.customsignore");
+	assert_string_equal(jstr(x, "justification"), "a test key, never deployed");
+	x = issue_of(json_object_get(root, "suppressedIssues"), "DL3008");
+	assert_true(json_is_null(json_object_get(x, "justification")));
+	json_array_foreach (json_object_get(root, "warnings"), i, w)
+		warned |= strstr(json_string_value(w), "skipped app/big.bin") != NULL;
+	assert_true(warned);
+	json_decref(root);
+	teardown_scan(&fx);
+
+	/* a lint: no catalog, no findings */
+	setup_lint(&fx, false);
+	root = render_json(&fx, CS_REPORT_JSON);
+	assert_true(json_is_null(json_object_get(json_object_get(root, "target"), "packages")));
+	assert_string_equal(jstr(json_object_get(root, "target"), "kind"), "dockerfile");
+	assert_true(json_is_null(json_object_get(root, "os")));
+	assert_int_equal(json_array_size(json_object_get(root, "findings")), 0);
+	assert_int_equal(json_integer_value(json_object_get(root, "count")), 0);
+	assert_int_equal(json_integer_value(json_object_get(root, "issueCount")), 2);
+	json_decref(root);
+	teardown_scan(&fx);
+}
+
+static json_t *sarif_run(json_t *root)
+{
+	return json_array_get(json_object_get(root, "runs"), 0);
+}
+
+static json_t *issue_result(json_t *results, const char *rule)
+{
+	size_t i;
+	json_t *r;
+
+	json_array_foreach (results, i, r)
+		if (!strcmp(jstr(r, "ruleId"), rule))
+			return r;
+	fail_msg("no result for %s", rule);
+	return NULL;
+}
+
+static json_t *phys(json_t *result)
+{
+	return json_object_get(json_array_get(json_object_get(result, "locations"), 0),
+			       "physicalLocation");
+}
+
+static const char *result_uri(json_t *result)
+{
+	return jstr(json_object_get(phys(result), "artifactLocation"), "uri");
+}
+
+static json_int_t region_int(json_t *result, const char *key)
+{
+	json_t *v = json_object_get(json_object_get(phys(result), "region"), key);
+
+	return v ? json_integer_value(v) : -1;
+}
+
+static void check_sarif_consistent(json_t *run)
+{
+	json_t *rules =
+		json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules");
+	json_t *r;
+	size_t i;
+
+	json_array_foreach (json_object_get(run, "results"), i, r) {
+		size_t k = json_integer_value(json_object_get(r, "ruleIndex"));
+
+		assert_true(k < json_array_size(rules));
+		assert_string_equal(jstr(json_array_get(rules, k), "id"), jstr(r, "ruleId"));
+		assert_non_null(result_uri(r));
+		assert_true(result_uri(r)[0] != '/');
+		assert_null(strchr(result_uri(r), ':'));
+		assert_true(region_int(r, "startLine") >= 1);
+		assert_non_null(jstr(json_object_get(r, "message"), "text"));
+	}
+	for (i = 0; i < json_array_size(rules); i++)
+		for (size_t k = 0; k < i; k++)
+			assert_string_not_equal(jstr(json_array_get(rules, i), "id"),
+						jstr(json_array_get(rules, k), "id"));
+}
+
+static void test_issues_sarif(void **state)
+{
+	struct fixture fx;
+	json_t *root, *run, *rules, *results, *r, *rule, *props;
+	char *doc;
+
+	(void)state;
+	setup_issues(&fx, false);
+	root = render_json(&fx, CS_REPORT_SARIF);
+	run = sarif_run(root);
+	rules = json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules");
+	results = json_object_get(run, "results");
+	/* 8 findings of 7 ids; 9 issues of 9 rules */
+	assert_int_equal(json_array_size(results), 8 + 9);
+	assert_int_equal(json_array_size(rules), 7 + 9);
+	check_sarif_consistent(run);
+	rule = by_key(rules, "id", "secret/aws-access-token");
+	assert_non_null(rule);
+	props = json_object_get(rule, "properties");
+	assert_string_equal(jstr(props, "security-severity"), "9.5");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(props, "tags"), 0)),
+			    "secret");
+	assert_string_equal(jstr(json_object_get(rule, "defaultConfiguration"), "level"), "error");
+	assert_non_null(strstr(jstr(rule, "helpUri"), "docs.aws.amazon.com"));
+	assert_non_null(strstr(jstr(json_object_get(rule, "help"), "text"), "Revoke the key"));
+	rule = by_key(rules, "id", "dockerfile/DL3007");
+	assert_string_equal(jstr(json_object_get(rule, "defaultConfiguration"), "level"),
+			    "warning");
+	assert_string_equal(jstr(json_object_get(rule, "properties"), "security-severity"), "5.5");
+	assert_non_null(by_key(rules, "id", "malware/EICAR"));
+	assert_non_null(by_key(rules, "id", "config/CIS-4.1"));
+	assert_null(jstr(json_object_get(by_key(rules, "id", "config/secret-in-env"), "properties"),
+			 "security-severity")); /* unknown severity: none claimed */
+
+	/* a secret: its file, its position */
+	r = issue_result(results, "secret/aws-access-token");
+	assert_string_equal(result_uri(r), "app/.env");
+	assert_int_equal(region_int(r, "startLine"), 3);
+	assert_int_equal(region_int(r, "startColumn"), 5);
+	assert_int_equal(region_int(r, "endLine"), 3);
+	assert_int_equal(region_int(r, "endColumn"), 25);
+	assert_string_equal(jstr(r, "level"), "error");
+	assert_non_null(strstr(jstr(json_object_get(r, "message"), "text"), "AKIA*****"));
+	assert_int_equal(
+		strlen(jstr(json_object_get(r, "partialFingerprints"), "customsIssueHash/v1")), 64);
+	assert_null(json_object_get(r, "suppressions"));
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(r, "properties"), "layer")), 1);
+	/* a whole file: line 1, no columns */
+	r = issue_result(results, "malware/EICAR");
+	assert_string_equal(result_uri(r), "tmp/eicar.com");
+	assert_int_equal(region_int(r, "startLine"), 1);
+	assert_int_equal(region_int(r, "startColumn"), -1);
+	assert_int_equal(region_int(r, "endLine"), -1);
+	/* a setting: the target by name, the setting as a logical location */
+	r = issue_result(results, "config/CIS-4.1");
+	assert_string_equal(result_uri(r), "tests/app.cdx.json");
+	assert_string_equal(
+		jstr(json_array_get(
+			     json_object_get(json_array_get(json_object_get(r, "locations"), 0),
+					     "logicalLocations"),
+			     0),
+		     "fullyQualifiedName"),
+		"config.User");
+	r = issue_result(results, "secret/generic-api-key");
+	assert_true(json_is_true(json_object_get(json_object_get(r, "properties"), "deleted")));
+	assert_non_null(strstr(jstr(json_object_get(r, "message"), "text"), "deleted"));
+	/* suppressed */
+	r = issue_result(results, "secret/private-key");
+	rule = json_array_get(json_object_get(r, "suppressions"), 0);
+	assert_string_equal(jstr(rule, "kind"), "external");
+	assert_string_equal(jstr(rule, "justification"),
+			    "ignore-file:.customsignore: a test key, never deployed");
+	r = issue_result(results, "dockerfile/DL3008");
+	assert_string_equal(
+		jstr(json_array_get(json_object_get(r, "suppressions"), 0), "justification"),
+		"inline:# customs:ignore DL3008");
+	json_decref(root);
+	doc = render(&fx, CS_REPORT_SARIF, NULL);
+	assert_null(strstr(doc, RAW_SECRET));
+	free(doc);
+	teardown_scan(&fx);
+
+	/* hostile: encoded paths, no links from names, no javascript: help */
+	setup_issues(&fx, true);
+	root = render_json(&fx, CS_REPORT_SARIF);
+	run = sarif_run(root);
+	check_sarif_consistent(run);
+	results = json_object_get(run, "results");
+	r = issue_result(results, "secret/generic-api-key");
+	assert_string_equal(result_uri(r), "app/a%20b%3Ac/%3Cx%3E%22%27%26.env");
+	rule = by_key(
+		json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules"),
+		"id", "dockerfile/DL" HOSTILE);
+	assert_non_null(rule);
+	assert_null(json_object_get(rule, "helpUri"));
+	assert_null(strstr(jstr(json_object_get(rule, "help"), "markdown"), "<script>"));
+	r = issue_result(results, "dockerfile/DL" HOSTILE);
+	assert_non_null(strstr(jstr(json_object_get(r, "message"), "text"), "\\[x\\](javascript"));
+	json_decref(root);
+	teardown_scan(&fx);
+
+	/* a lint: the Dockerfile as given, relative, encoded */
+	setup_lint(&fx, false);
+	root = render_json(&fx, CS_REPORT_SARIF);
+	run = sarif_run(root);
+	check_sarif_consistent(run);
+	results = json_object_get(run, "results");
+	assert_int_equal(json_array_size(results), 3);
+	r = issue_result(results, "dockerfile/DL3007");
+	assert_string_equal(result_uri(r), "sub%20dir/Dockerfile");
+	assert_int_equal(region_int(r, "startColumn"), 1);
+	assert_int_equal(region_int(r, "endColumn"), 20);
+	assert_null(json_object_get(json_object_get(run, "properties"), "os"));
+	json_decref(root);
+	fx.rep.target = "/abs/Dockerfile";
+	root = render_json(&fx, CS_REPORT_SARIF);
+	r = issue_result(json_object_get(sarif_run(root), "results"), "dockerfile/DL3002");
+	assert_string_equal(result_uri(r), "abs/Dockerfile");
+	assert_int_equal(region_int(r, "startLine"), 9);
+	json_decref(root);
+	teardown_scan(&fx);
+}
+
+static void check_issues_junit(bool hostile)
+{
+	struct fixture fx;
+	xmlDocPtr doc;
+	size_t len;
+	char *xml, *s;
+
+	setup_issues(&fx, hostile);
+	xml = render(&fx, CS_REPORT_JUNIT, &len);
+	doc = xmlReadMemory(xml, (int)len, "junit.xml", NULL, XML_PARSE_NONET);
+	if (!doc)
+		fail_msg("the JUnit report is not well-formed XML:\n%s", xml);
+	/* os, npm, pypi, then secrets, malware, configuration, Dockerfile */
+	assert_int_equal(xpath_count(doc, "/testsuites/testsuite"), 7);
+	s = xpath_string(doc, "/testsuites/@tests");
+	assert_string_equal(s, "17");
+	free(s);
+	s = xpath_string(doc, "/testsuites/@failures");
+	assert_string_equal(s, "13");
+	free(s);
+	s = xpath_string(doc, "/testsuites/@skipped");
+	assert_string_equal(s, "4");
+	free(s);
+	s = xpath_string(doc, "/testsuites/testsuite[4]/@name");
+	assert_string_equal(s, "Secrets");
+	free(s);
+	s = xpath_string(doc, "/testsuites/testsuite[4]/@tests");
+	assert_string_equal(s, "3");
+	free(s);
+	s = xpath_string(doc, "/testsuites/testsuite[4]/@skipped");
+	assert_string_equal(s, "1");
+	free(s);
+	s = xpath_string(doc, "/testsuites/testsuite[7]/@name");
+	assert_string_equal(s, "Dockerfile");
+	free(s);
+	/* most severe first */
+	s = xpath_string(doc, "/testsuites/testsuite[4]/testcase[1]/@name");
+	assert_string_equal(s, "aws-access-token");
+	free(s);
+	s = xpath_string(doc, "//testcase[@name='aws-access-token']/@classname");
+	assert_string_equal(s, "app/.env");
+	free(s);
+	s = xpath_string(doc, "//testcase[@name='aws-access-token']/failure/@type");
+	assert_string_equal(s, "critical");
+	free(s);
+	s = xpath_string(doc, "//testcase[@name='CIS-4.1']/@classname");
+	assert_string_equal(s, "config.User");
+	free(s);
+	s = xpath_string(doc, "//testcase[@name='private-key']/skipped/@message");
+	assert_string_equal(s, hostile ? "test key " HOSTILE : "a test key, never deployed");
+	free(s);
+	s = xpath_string(doc, "//testcase[@name='DL3008']/skipped/@message");
+	assert_string_equal(s, "inline:# customs:ignore DL3008");
+	free(s);
+	if (hostile) {
+		s = xpath_string(doc, "//testcase[@name='DL" HOSTILE "']/failure");
+		assert_non_null(strstr(s, "USER \xef\xbf\xbd[31m<b>root</b> \xef\xbf\xbd"));
+		free(s);
+		assert_int_equal(xpath_count(doc, "//script"), 0);
+	}
+	assert_null(strstr(xml, RAW_SECRET));
+	xmlFreeDoc(doc);
+	free(xml);
+	teardown_scan(&fx);
+
+	setup_lint(&fx, hostile);
+	xml = render(&fx, CS_REPORT_JUNIT, &len);
+	doc = xmlReadMemory(xml, (int)len, "junit.xml", NULL, XML_PARSE_NONET);
+	assert_non_null(doc);
+	assert_int_equal(xpath_count(doc, "/testsuites/testsuite"), 1);
+	s = xpath_string(doc, "/testsuites/@tests");
+	assert_string_equal(s, "3");
+	free(s);
+	s = xpath_string(doc, "//testcase[@name='DL3007']/@classname");
+	assert_string_equal(s, "./sub dir/Dockerfile");
+	free(s);
+	xmlFreeDoc(doc);
+	free(xml);
+	teardown_scan(&fx);
+}
+
+static void test_issues_junit(void **state)
+{
+	(void)state;
+	check_issues_junit(false);
+	check_issues_junit(true);
+}
+
+static void test_issues_html(void **state)
+{
+	struct fixture fx;
+	char *html;
+
+	(void)state;
+	setup_issues(&fx, true);
+	html = render(&fx, CS_REPORT_HTML, NULL);
+	assert_int_equal(count_of(html, "<script"), 1);
+	assert_null(strstr(html, HOSTILE));
+	assert_null(strstr(html, "<img"));
+	assert_null(strstr(html, "<iframe"));
+	assert_null(strstr(html, "<b>"));
+	assert_null(strstr(html, "javascript:alert(1)\""));
+	assert_null(strstr(html, "href=\"javascript"));
+	assert_null(strstr(html, "\x1b"));
+	assert_null(strstr(html, RAW_SECRET));
+	for (int k = 0; k < _CS_ISSUE_KIND_MAX; k++) {
+		char id[64];
+
+		snprintf(id, sizeof(id), "id=\"issues-%s\"", cs_issue_kind_name(k));
+		assert_non_null(strstr(html, id));
+	}
+	assert_non_null(strstr(html, "id=\"issue-total\">7 issues<"));
+	assert_non_null(strstr(html, "<code>AKIA*****</code>"));
+	assert_non_null(strstr(html, "<code>USER \xef\xbf\xbd[31m&lt;b&gt;root&lt;/b&gt;"));
+	assert_non_null(strstr(html, "&lt;img src=x onerror=alert(3)&gt;"));
+	assert_non_null(strstr(html, "app/a b:c/&lt;x&gt;&quot;&#39;&amp;.env:7"));
+	assert_non_null(strstr(html, "deleted by a later layer"));
+	assert_non_null(strstr(html, "Suppressed issues <span class=\"sub\">(2)</span>"));
+	assert_non_null(strstr(html, "test key &lt;script&gt;"));
+	assert_non_null(strstr(html, "skipped app/big.bin (larger than 10 MiB) &lt;iframe"));
+	assert_non_null(strstr(html, "id=\"total\">6 vulnerabilities<"));
+	free(html);
+	teardown_scan(&fx);
+
+	setup_lint(&fx, false);
+	html = render(&fx, CS_REPORT_HTML, NULL);
+	assert_non_null(strstr(html, "<h1>Issue report</h1>"));
+	assert_null(strstr(html, "vulnerabilities"));
+	assert_null(strstr(html, "<dt>Packages</dt>"));
+	assert_non_null(strstr(html, "id=\"issue-total\">2 issues<"));
+	assert_non_null(strstr(html, "id=\"issues-dockerfile\""));
+	assert_null(strstr(html, "id=\"issues-secret\""));
+	assert_non_null(
+		strstr(html, "<a href=\"https://github.com/hadolint/hadolint/wiki/DL3007\""));
+	free(html);
+	teardown_scan(&fx);
+}
+
+static void test_issues_table(void **state)
+{
+	struct fixture fx;
+	char *t;
+	const char *sec, *aws, *gen;
+
+	(void)state;
+	setup_issues(&fx, true);
+	t = render(&fx, CS_REPORT_TABLE, NULL);
+	assert_null(strstr(t, "\x1b"));
+	assert_null(strstr(t, RAW_SECRET));
+	assert_non_null(strstr(t, "Packages: 6"));
+	sec = strstr(t, "\nSecrets\nIssues: 2 (critical: 1, high: 1, medium: 0, low: 0, "
+			"negligible: 0, unknown: 0)\nSuppressed: 1\n");
+	assert_non_null(sec);
+	/* after the vulnerabilities, the kinds in order, most severe first */
+	assert_true(sec > strstr(t, "OS packages"));
+	assert_true(strstr(t, "\nMalware\n") > sec);
+	assert_true(strstr(t, "\nConfiguration\n") > strstr(t, "\nMalware\n"));
+	assert_true(strstr(t, "\nDockerfile\n") > strstr(t, "\nConfiguration\n"));
+	aws = strstr(t, "aws-access-token");
+	gen = strstr(t, "generic-api-key");
+	assert_true(aws && gen && aws < gen);
+	assert_non_null(strstr(t, "app/.env:3:5"));
+	assert_non_null(strstr(t, "0 deleted"));
+	assert_non_null(strstr(t, "AWS access key ID | AKIA*****"));
+	assert_non_null(strstr(t, "config.User"));
+	assert_non_null(strstr(t, "\nSuppressed issues: 2\n"));
+	assert_non_null(strstr(t, "ignore-file:.customsignore"));
+	free(t);
+	teardown_scan(&fx);
+
+	/* a lint: the issues alone */
+	setup_lint(&fx, false);
+	t = render(&fx, CS_REPORT_TABLE, NULL);
+	assert_null(strstr(t, "Packages:"));
+	assert_null(strstr(t, "Vulnerabilities"));
+	assert_null(strstr(t, "OS"));
+	assert_non_null(strstr(t, "./sub dir/Dockerfile (dockerfile)\n"));
+	assert_non_null(strstr(t, "\nDockerfile\nIssues: 2 (critical: 0, high: 1, medium: 1"));
+	assert_true(strstr(t, "DL3002") < strstr(t, "DL3007"));
+	assert_non_null(strstr(t, "line 9 "));
+	assert_non_null(strstr(t, "line 1:1 (FROM alpine:latest)"));
+	assert_non_null(strstr(t, "FROM alpine:latest"));
+	free(t);
+	/* nothing found */
+	fx.is->n = 0;
+	fx.is->n_suppressed = 0;
+	t = render(&fx, CS_REPORT_TABLE, NULL);
+	assert_non_null(strstr(t, "Issues: 0"));
+	free(t);
+	fx.is->n = 2;
+	fx.is->n_suppressed = 1;
+	teardown_scan(&fx);
+}
+
+/* every format with issues, and a report of nothing at all (no catalog, findings, issues) */
+static void test_issues_every_format(void **state)
+{
+	struct fixture fx[5];
+	struct cs_scan_report nothing = { .kind = "dockerfile", .target = "Dockerfile" };
+	struct cs_error err = CS_ERROR_INIT;
+
+	(void)state;
+	setup_issues(&fx[0], false);
+	setup_issues(&fx[1], true);
+	setup_lint(&fx[2], false);
+	setup_lint(&fx[3], true);
+	memset(&fx[4], 0, sizeof(fx[4]));
+	fx[4].rep = nothing;
+	fx[4].name = "nothing";
+	for (size_t i = 0; i < CS_ARRAY_SIZE(fx); i++) {
+		for (int fmt = 0; fmt < _CS_REPORT_MAX; fmt++) {
+			size_t len;
+			char *doc = render(&fx[i], (enum cs_report_format)fmt, &len);
+
+			assert_true(len > 0);
+			assert_null(strstr(doc, RAW_SECRET));
+			if (fmt == CS_REPORT_SARIF || fmt == CS_REPORT_CYCLONEDX ||
+			    fmt == CS_REPORT_JSON) {
+				json_t *j = json_loadb(doc, len, 0, NULL);
+
+				assert_non_null(j);
+				/* CycloneDX leaves issues out, and has no components for a lint */
+				if (fmt == CS_REPORT_CYCLONEDX && !fx[i].rep.cat)
+					assert_int_equal(
+						json_array_size(json_object_get(j, "components")),
+						0);
+				json_decref(j);
+			}
+			free(doc);
+		}
+		teardown_scan(&fx[i]);
+	}
+	/* and to a full disk: an error (the formats test_write_error checks) */
+	setup_lint(&fx[0], false);
+	for (int fmt = CS_REPORT_SARIF; fmt < _CS_REPORT_MAX; fmt++) {
+		FILE *g = fopen("/dev/full", "w");
+
+		if (!g)
+			break;
+		assert_true(cs_report_write((enum cs_report_format)fmt, &fx[0].rep, NULL, g, &err) <
+			    0);
+		fclose(g);
+		cs_error_clear(&err);
+	}
+	teardown_scan(&fx[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sarif),	    cmocka_unit_test(test_sarif_hostile),
-		cmocka_unit_test(test_cyclonedx),   cmocka_unit_test(test_junit),
-		cmocka_unit_test(test_html),	    cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_write_error), cmocka_unit_test(test_helpers),
+		cmocka_unit_test(test_sarif),	     cmocka_unit_test(test_sarif_hostile),
+		cmocka_unit_test(test_cyclonedx),    cmocka_unit_test(test_junit),
+		cmocka_unit_test(test_html),	     cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_write_error),  cmocka_unit_test(test_helpers),
+		cmocka_unit_test(test_issues_json),  cmocka_unit_test(test_issues_sarif),
+		cmocka_unit_test(test_issues_junit), cmocka_unit_test(test_issues_html),
+		cmocka_unit_test(test_issues_table), cmocka_unit_test(test_issues_every_format),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 
