@@ -401,7 +401,7 @@ static int run_scan(const char *kind, int argc, char **argv)
 	rep.img = img;
 	rep.cat = cat;
 	rep.findings = fs;
-	rep.issues = issues;
+	rep.issues = so.n_an ? issues : NULL; /* NULL: no issue scanner ran */
 	rep.no_vulns = !so.vuln;
 	rep.db_built = built;
 	ropts.width = cli_term_width(out.f);
