@@ -53,6 +53,7 @@ struct cli_output {
 	char *path;
 	char *tmp;
 	bool tty;
+	bool direct; /* not a regular file (/dev/null, a FIFO): written in place */
 };
 int cli_output_open(struct cli_output *o, const char *path, struct cs_error *err);
 int cli_output_commit(struct cli_output *o, struct cs_error *err);

@@ -80,12 +80,33 @@ size_t cli_term_width(FILE *f)
 
 int cli_output_open(struct cli_output *o, const char *path, struct cs_error *err)
 {
+	struct stat st;
 	int fd, e;
 
 	memset(o, 0, sizeof(*o));
 	if (!path || !strcmp(path, "-")) {
 		o->f = stdout;
 		o->tty = isatty(STDOUT_FILENO);
+		return 0;
+	}
+	/*
+	 * /dev/null, a FIFO, a terminal: write into it. Renaming a temporary
+	 * file over it would replace the device with a regular file.
+	 */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			return cs_error_set(err, -EISDIR, "cannot write '%s': a directory", path);
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return cs_error_errno(err, errno, "cannot write '%s'", path);
+		o->f = fdopen(fd, "w");
+		if (!o->f) {
+			e = errno;
+			close(fd);
+			return cs_error_errno(err, e, "cannot write '%s'", path);
+		}
+		o->direct = true;
+		o->tty = isatty(fd);
 		return 0;
 	}
 	o->path = cs_strdup(path);
@@ -119,6 +140,14 @@ int cli_output_commit(struct cli_output *o, struct cs_error *err)
 {
 	int r = 0;
 
+	if (o->direct) {
+		if (fflush(o->f) != 0 || ferror(o->f))
+			r = cs_error_errno(err, errno ? errno : EIO, "cannot write the output");
+		if (fclose(o->f) != 0 && r == 0)
+			r = cs_error_errno(err, errno, "cannot write the output");
+		memset(o, 0, sizeof(*o));
+		return r;
+	}
 	if (!o->path) {
 		if (fflush(stdout) != 0)
 			r = cs_error_errno(err, errno, "cannot write to standard output");
@@ -141,6 +170,8 @@ int cli_output_commit(struct cli_output *o, struct cs_error *err)
 
 void cli_output_abort(struct cli_output *o)
 {
+	if (o->direct && o->f)
+		fclose(o->f);
 	if (o->path) {
 		if (o->f)
 			fclose(o->f);

@@ -78,4 +78,14 @@ check "table shows modes" grep -q '^-rwxr-xr-x .* /bin/busybox$' <<<"$OUT"
 expect_ok "ls-files --layer 0" image ls-files --layer 0 -f json "oci:$oci:3.20"
 check "one layer lists the same count" test "$(json_get 'd["count"]' <<<"$OUT")" = "$(wc -l <"$T_TMP/tar-paths")"
 
+# -o into something that is not a regular file (a FIFO here, /dev/null in
+# scripts) writes into it: a temporary file renamed over it would replace it
+mkfifo "$T_TMP/fifo"
+timeout 30 cat "$T_TMP/fifo" >"$T_TMP/from-fifo" &
+expect_ok "-o a FIFO" image inspect -f json -o "$T_TMP/fifo" "oci:$oci:3.20"
+wait
+check "the FIFO is still a FIFO" test -p "$T_TMP/fifo"
+check "the report went through the FIFO" test "$(json_get 'd["configDigest"][:7]' <"$T_TMP/from-fifo")" = sha256:
+expect_error "-o a directory" 2 "a directory" image inspect -o "$T_TMP" "oci:$oci:3.20"
+
 finish
