@@ -152,7 +152,7 @@ static bool severity_selected(const struct cs_finding *f, void *ud)
 }
 
 static const char scan_help[] =
-	"usage: customs scan image REF | rootfs DIR | sbom FILE [OPTIONS]\n\n"
+	"usage: customs scan image REF | rootfs DIR | fs DIR | sbom FILE [OPTIONS]\n\n"
 	"Find known vulnerabilities in an image, a root filesystem or an SBOM\n"
 	"(CycloneDX or SPDX JSON); with --scanners, also secrets, malware and risky\n"
 	"configuration in the same pass over the layers.\n\n"
@@ -163,7 +163,7 @@ static const char scan_help[] =
 	"  --severity LIST         show only these severities (critical,high,medium,low,\n"
 	"                          negligible,unknown)\n"
 	"  --ignore-unfixed        hide vulnerabilities without a fixed version\n"
-	"  --scanners LIST         vuln,secret,malware,config (default vuln)\n"
+	"  --scanners LIST         vuln,secret,malware,config (default vuln; fs: vuln,secret)\n"
 	"  --secret-config FILE    secret rules: customs or gitleaks TOML (default built-in)\n"
 	"  --yara-rules PATH       YARA rules file or directory (repeatable)\n"
 	"  --malware-blocklist FILE  SHA-256 blocklist, one hash per line\n"
@@ -217,6 +217,10 @@ static int run_scan(const char *kind, int argc, char **argv)
 	for (int s = 0; s <= CS_SEV_CRITICAL; s++)
 		so.severities[s] = true;
 	cli_image_opts_init(&io);
+	if (!strcmp(kind, "fs") && parse_scanners("vuln,secret", &so) < 0) {
+		r = EXIT_INTERNAL;
+		goto done;
+	}
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -359,7 +363,7 @@ static int run_scan(const char *kind, int argc, char **argv)
 		if (r < 0)
 			cs_error_prefix(&err, "sbom '%s'", target);
 	} else {
-		ref = !strcmp(kind, "rootfs") ? cs_asprintf("dir:%s", target) : cs_strdup(target);
+		ref = strcmp(kind, "image") ? cs_asprintf("dir:%s", target) : cs_strdup(target);
 		r = ref ? cs_image_open(ref, &io.image, &img, &err) : -ENOMEM;
 		if (r >= 0)
 			r = cs_catalog_new(&cat);
@@ -434,6 +438,12 @@ static int cmd_scan_rootfs(int argc, char **argv)
 	return run_scan("rootfs", argc, argv);
 }
 
+/* a project tree: lock files, manifests and sources, secrets included by default */
+static int cmd_scan_fs(int argc, char **argv)
+{
+	return run_scan("fs", argc, argv);
+}
+
 static int cmd_scan_sbom(int argc, char **argv)
 {
 	return run_scan("sbom", argc, argv);
@@ -444,6 +454,7 @@ int cmd_scan(int argc, char **argv)
 	static const struct cli_verb verbs[] = {
 		{ "image", cmd_scan_image, "find known vulnerabilities in an image" },
 		{ "rootfs", cmd_scan_rootfs, "find known vulnerabilities in a root filesystem" },
+		{ "fs", cmd_scan_fs, "find vulnerabilities and secrets in a project directory" },
 		{ "sbom", cmd_scan_sbom, "find known vulnerabilities in a CycloneDX or SPDX SBOM" },
 	};
 

@@ -147,4 +147,16 @@ check "ruby: rack 2.2.3 has CVE-2022-30122 (gems/rack/CVE-2022-30122.yml: patche
 	test "$(has rack CVE-2022-30122)" = True
 check "ruby: rake 13.0.6 is past CVE-2020-8130 (patched >= 12.3.3)" test "$(has rake CVE-2020-8130)" = False
 
+# scan fs: the same packages and findings, and secrets by default (the
+# secret is made here, at run time)
+python3 -c 'import random, string; r = random.Random(7); print("aws_secret_access_key = " + "".join(r.choice(string.ascii_letters + string.digits) for _ in range(40)))' >"$root/app/config.ini"
+expect_ok "scan fs" scan fs -f json --db "$db" --db-max-age 0 "$root"
+printf '%s' "$OUT" >"$T_TMP/fs.json"
+ids() { json_get 'sorted((f["package"]["name"], f["id"]) for f in d["findings"])' <"$1"; }
+check "scan fs: the same findings as scan rootfs" test "$(ids "$T_TMP/fs.json")" = "$(ids "$T_TMP/scan.json")"
+check "scan fs: the planted AWS secret is reported" \
+	test "$(json_get '[i["ruleId"] for i in d["issues"] if i["path"] == "app/config.ini"]' <"$T_TMP/fs.json")" = "['aws-secret-access-key']"
+check "scan fs: the secret itself is not in the report" \
+	test -z "$(grep -F "$(cut -d' ' -f3 "$root/app/config.ini")" "$T_TMP/fs.json")"
+
 finish
