@@ -113,6 +113,26 @@ static const char *or_dash(const char *s)
 	return s && s[0] ? s : "-";
 }
 
+/*
+ * Close a testcase with its <failure> (message, severity as type, body as
+ * text) unless building the body failed (r < 0); frees body.
+ */
+static void failure(struct junit *ju, int r, const char *msg, enum cs_severity sev,
+		    struct cs_buf *body)
+{
+	if (r < 0) {
+		ju->r = r;
+	} else {
+		start(ju, "failure");
+		attr(ju, "message", msg);
+		attr(ju, "type", cs_severity_name(sev));
+		text(ju, body->data);
+		end(ju);
+		end(ju);
+	}
+	cs_buf_done(body);
+}
+
 static void testcase(struct junit *ju, const struct cs_finding *x)
 {
 	const struct cs_package *p = x->pkg;
@@ -177,18 +197,7 @@ static void testcase(struct junit *ju, const struct cs_finding *x)
 		r = cs_buf_printf(&body, "Note: %s\n", x->note);
 	if (r >= 0 && x->url)
 		r = cs_buf_printf(&body, "Link: %s\n", x->url);
-	if (r < 0) {
-		ju->r = r;
-		cs_buf_done(&body);
-		return;
-	}
-	start(ju, "failure");
-	attr(ju, "message", msg);
-	attr(ju, "type", cs_severity_name(x->severity));
-	text(ju, body.data);
-	end(ju);
-	end(ju);
-	cs_buf_done(&body);
+	failure(ju, r, msg, x->severity, &body);
 }
 
 /* the findings of v (n, sorted) in group g: [*from, return) */
@@ -284,18 +293,7 @@ static void issue_testcase(struct junit *ju, const struct cs_issue *x)
 		r = cs_buf_printf(&body, "Remediation: %s\n", x->remediation);
 	if (r >= 0 && x->url)
 		r = cs_buf_printf(&body, "Link: %s\n", x->url);
-	if (r < 0) {
-		ju->r = r;
-		cs_buf_done(&body);
-		return;
-	}
-	start(ju, "failure");
-	attr(ju, "message", msg);
-	attr(ju, "type", cs_severity_name(x->severity));
-	text(ju, body.data);
-	end(ju);
-	end(ju);
-	cs_buf_done(&body);
+	failure(ju, r, msg, x->severity, &body);
 }
 
 /* the issues of v (n, sorted) of kind k: [*from, return) */

@@ -329,11 +329,54 @@ static int rule_help(const struct rule *rl, struct cs_buf *text, struct cs_buf *
 	return r;
 }
 
+/* One reportingDescriptor: the same shape for vulnerabilities and issues. */
+static void rule_object(struct cs_json *j, const char *id, const char *name, const char *desc,
+			const char *url, const struct cs_buf *text, const struct cs_buf *md,
+			enum cs_severity severity, double cvss, const char *tag)
+{
+	char sev[16];
+
+	cs_json_begin_object(j);
+	cs_json_kv_string(j, "id", id);
+	if (name)
+		cs_json_kv_string(j, "name", name);
+	cs_json_key(j, "shortDescription");
+	cs_json_begin_object(j);
+	cs_json_kv_string(j, "text", desc);
+	cs_json_end_object(j);
+	cs_json_key(j, "fullDescription");
+	cs_json_begin_object(j);
+	cs_json_kv_string(j, "text", desc);
+	cs_json_end_object(j);
+	if (url)
+		cs_json_kv_string(j, "helpUri", url);
+	cs_json_key(j, "help");
+	cs_json_begin_object(j);
+	cs_json_kv_string(j, "text", text->data);
+	cs_json_kv_string(j, "markdown", md->data);
+	cs_json_end_object(j);
+	cs_json_key(j, "defaultConfiguration");
+	cs_json_begin_object(j);
+	cs_json_kv_string(j, "level", level_of(severity));
+	cs_json_end_object(j);
+	cs_json_key(j, "properties");
+	cs_json_begin_object(j);
+	if (security_severity(severity, cvss, sev, sizeof(sev)))
+		cs_json_kv_string(j, "security-severity", sev);
+	cs_json_key(j, "tags");
+	cs_json_begin_array(j);
+	cs_json_string(j, tag);
+	cs_json_string(j, "security");
+	cs_json_string(j, cs_severity_name(severity));
+	cs_json_end_array(j);
+	cs_json_end_object(j);
+	cs_json_end_object(j);
+}
+
 static int write_rule(struct cs_json *j, const struct rule *rl)
 {
 	struct cs_buf text = CS_BUF_INIT(TEXT_MAX), md = CS_BUF_INIT(TEXT_MAX);
 	_cleanup_free_ char *short_desc = NULL;
-	char sev[16];
 	int r;
 
 	/* the source package names the software once for all its binary packages */
@@ -346,39 +389,8 @@ static int write_rule(struct cs_json *j, const struct rule *rl)
 	r = rule_help(rl, &text, &md);
 	if (r < 0)
 		goto out;
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "id", rl->id);
-	cs_json_key(j, "shortDescription");
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "text", short_desc);
-	cs_json_end_object(j);
-	cs_json_key(j, "fullDescription");
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "text", short_desc);
-	cs_json_end_object(j);
-	if (rl->url)
-		cs_json_kv_string(j, "helpUri", rl->url);
-	cs_json_key(j, "help");
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "text", text.data);
-	cs_json_kv_string(j, "markdown", md.data);
-	cs_json_end_object(j);
-	cs_json_key(j, "defaultConfiguration");
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "level", level_of(rl->severity));
-	cs_json_end_object(j);
-	cs_json_key(j, "properties");
-	cs_json_begin_object(j);
-	if (security_severity(rl->severity, rl->cvss, sev, sizeof(sev)))
-		cs_json_kv_string(j, "security-severity", sev);
-	cs_json_key(j, "tags");
-	cs_json_begin_array(j);
-	cs_json_string(j, "vulnerability");
-	cs_json_string(j, "security");
-	cs_json_string(j, cs_severity_name(rl->severity));
-	cs_json_end_array(j);
-	cs_json_end_object(j);
-	cs_json_end_object(j);
+	rule_object(j, rl->id, NULL, short_desc, rl->url, &text, &md, rl->severity, rl->cvss,
+		    "vulnerability");
 out:
 	cs_buf_done(&text);
 	cs_buf_done(&md);
@@ -566,7 +578,6 @@ static int write_issue_rule(struct cs_json *j, const struct issue_rule *rl)
 {
 	struct cs_buf text = CS_BUF_INIT(TEXT_MAX), md = CS_BUF_INIT(TEXT_MAX);
 	_cleanup_free_ char *short_desc = NULL;
-	char sev[16];
 	int r;
 
 	short_desc = rl->title ? cs_strdup(rl->title)
@@ -577,40 +588,8 @@ static int write_issue_rule(struct cs_json *j, const struct issue_rule *rl)
 	r = issue_rule_help(rl, &text, &md);
 	if (r < 0)
 		goto out;
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "id", rl->id);
-	cs_json_kv_string(j, "name", rl->rule_id);
-	cs_json_key(j, "shortDescription");
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "text", short_desc);
-	cs_json_end_object(j);
-	cs_json_key(j, "fullDescription");
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "text", short_desc);
-	cs_json_end_object(j);
-	if (rl->url)
-		cs_json_kv_string(j, "helpUri", rl->url);
-	cs_json_key(j, "help");
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "text", text.data);
-	cs_json_kv_string(j, "markdown", md.data);
-	cs_json_end_object(j);
-	cs_json_key(j, "defaultConfiguration");
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "level", level_of(rl->severity));
-	cs_json_end_object(j);
-	cs_json_key(j, "properties");
-	cs_json_begin_object(j);
-	if (security_severity(rl->severity, 0, sev, sizeof(sev)))
-		cs_json_kv_string(j, "security-severity", sev);
-	cs_json_key(j, "tags");
-	cs_json_begin_array(j);
-	cs_json_string(j, cs_issue_kind_name(rl->kind));
-	cs_json_string(j, "security");
-	cs_json_string(j, cs_severity_name(rl->severity));
-	cs_json_end_array(j);
-	cs_json_end_object(j);
-	cs_json_end_object(j);
+	rule_object(j, rl->id, rl->rule_id, short_desc, rl->url, &text, &md, rl->severity, 0,
+		    cs_issue_kind_name(rl->kind));
 out:
 	cs_buf_done(&text);
 	cs_buf_done(&md);
