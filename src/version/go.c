@@ -26,37 +26,9 @@ static size_t go_int(const char *s, size_t n)
 	return i;
 }
 
-/* '.'-separated identifiers of [0-9A-Za-z-]; returns the length or 0 */
-static size_t go_idents(const char *s, size_t n, bool pre, size_t *count)
-{
-	size_t i = 0;
-
-	*count = 0;
-	for (;;) {
-		size_t st = i;
-		bool num = true;
-
-		while (i < n && (cs_v_isalnum(s[i]) || s[i] == '-')) {
-			if (!cs_v_isdigit(s[i]))
-				num = false;
-			i++;
-		}
-		if (i == st)
-			return 0;
-		if (pre && num && i - st > 1 && s[st] == '0')
-			return 0;
-		(*count)++;
-		if (i < n && s[i] == '.') {
-			i++;
-			continue;
-		}
-		return i;
-	}
-}
-
 static bool go_parse(const char *s, size_t n, struct gov *v)
 {
-	size_t i = 1, cnt, parts = 3;
+	size_t i = 1;
 
 	if (n == 0 || s[0] != 'v')
 		return false;
@@ -87,25 +59,7 @@ static bool go_parse(const char *s, size_t n, struct gov *v)
 		v->numn[k] = l;
 		i += l;
 	}
-	if (i < n && s[i] == '-') {
-		size_t l = go_idents(s + i + 1, n - i - 1, true, &cnt);
-
-		if (l == 0)
-			return false;
-		v->pre = s + i + 1;
-		v->pren = l;
-		i += 1 + l;
-		parts += cnt;
-	}
-	if (i < n && s[i] == '+') {
-		size_t l = go_idents(s + i + 1, n - i - 1, false, &cnt);
-
-		if (l == 0)
-			return false;
-		i += 1 + l;
-		parts += cnt;
-	}
-	return i == n && parts <= CS_VERSION_MAX_PARTS;
+	return cs_semver_tail(s, n, i, 3, &v->pre, &v->pren);
 }
 
 static bool go_valid(const char *v, size_t n)

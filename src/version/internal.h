@@ -129,3 +129,12 @@ int cs_version_apk_cmp_raw(const char *a, size_t an, const char *b, size_t bn, b
  * that is a prefix sorts first. Shared by semver and Go.
  */
 int cs_semver_pre_cmp(const char *a, size_t an, const char *b, size_t bn);
+
+/*
+ * The end of a SemVer 2.0 version from s[i]: an optional -PRE (no leading
+ * zeros in numeric identifiers) and +BUILD, then nothing; *pre and *pren get
+ * the pre-release (NULL/0 when none). parts counts the identifiers so far;
+ * the whole may have at most CS_VERSION_MAX_PARTS. Shared by semver and Go.
+ */
+bool cs_semver_tail(const char *s, size_t n, size_t i, size_t parts, const char **pre,
+		    size_t *pren);

@@ -70,10 +70,37 @@ static size_t idents_len(const char *s, size_t n, bool pre, size_t *count)
 	}
 }
 
+bool cs_semver_tail(const char *s, size_t n, size_t i, size_t parts, const char **pre, size_t *pren)
+{
+	size_t cnt;
+
+	*pre = NULL;
+	*pren = 0;
+	if (i < n && s[i] == '-') {
+		size_t l = idents_len(s + i + 1, n - i - 1, true, &cnt);
+
+		if (l == 0)
+			return false;
+		*pre = s + i + 1;
+		*pren = l;
+		i += 1 + l;
+		parts += cnt;
+	}
+	if (i < n && s[i] == '+') {
+		size_t l = idents_len(s + i + 1, n - i - 1, false, &cnt);
+
+		if (l == 0)
+			return false;
+		i += 1 + l;
+		parts += cnt;
+	}
+	return i == n && parts <= CS_VERSION_MAX_PARTS;
+}
+
 /* Strict node-semver version: v?MAJOR.MINOR.PATCH(-PRE)?(+BUILD)?, no surrounding space */
 static bool sv_parse_plain(const char *s, size_t n, bool allow_v, struct sv *v)
 {
-	size_t i = 0, parts = 3, cnt;
+	size_t i = 0, parts = 3;
 
 	if (allow_v && n > 0 && s[0] == 'v')
 		i++;
@@ -92,27 +119,7 @@ static bool sv_parse_plain(const char *s, size_t n, bool allow_v, struct sv *v)
 		v->numn[k] = l;
 		i += l;
 	}
-	v->pre = NULL;
-	v->pren = 0;
-	if (i < n && s[i] == '-') {
-		size_t l = idents_len(s + i + 1, n - i - 1, true, &cnt);
-
-		if (l == 0)
-			return false;
-		v->pre = s + i + 1;
-		v->pren = l;
-		i += 1 + l;
-		parts += cnt;
-	}
-	if (i < n && s[i] == '+') {
-		size_t l = idents_len(s + i + 1, n - i - 1, false, &cnt);
-
-		if (l == 0)
-			return false;
-		i += 1 + l;
-		parts += cnt;
-	}
-	return i == n && parts <= CS_VERSION_MAX_PARTS;
+	return cs_semver_tail(s, n, i, parts, &v->pre, &v->pren);
 }
 
 static bool sv_parse(const char *s, size_t n, struct sv *v)
