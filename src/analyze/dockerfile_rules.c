@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+#include "analyze/config.h"
 #include "analyze/dockerfile.h"
 #include "basic/alloc.h"
 #include "basic/buf.h"
@@ -889,43 +890,6 @@ static bool next_pkg(const struct shcmd *c, size_t *i)
 	return false;
 }
 
-static bool secret_name(const char *name)
-{
-	static const char *const secret[] = { "password",   "passwd",	   "pwd",    "pword",
-					      "secret",	    "token",	   "apikey", "key",
-					      "credential", "credentials", "auth",   NULL };
-	static const char *const benign[] = { "public",	 "pub",	     "gpg",  "fingerprint", "file",
-					      "path",	 "dir",	     "url",  "id",	    "name",
-					      "user",	 "username", "type", "length",	    "size",
-					      "version", "server",   "host", "method",	    NULL };
-	char tok[64];
-	bool hit = false;
-	const char *p = name;
-
-	while (*p) {
-		size_t n = 0;
-
-		while (*p && !isalnum((unsigned char)*p))
-			p++;
-		while (*p && isalnum((unsigned char)*p)) {
-			if (n + 1 < sizeof(tok))
-				tok[n++] = (char)tolower((unsigned char)*p);
-			p++;
-		}
-		tok[n] = '\0';
-		if (!n)
-			continue;
-		for (size_t k = 0; benign[k]; k++)
-			if (!strcmp(tok, benign[k]))
-				return false;
-		for (size_t k = 0; secret[k]; k++)
-			if (!strcmp(tok, secret[k]) ||
-			    (strlen(secret[k]) >= 5 && strstr(tok, secret[k])))
-				hit = true;
-	}
-	return hit;
-}
-
 /* an image reference: without a tag or with latest (1), pinned by tag (0); digest (2) */
 static int image_pin(const char *ref, const char **ret_tag)
 {
@@ -1481,7 +1445,7 @@ static int lint_kv_secrets(struct lint *L, const struct cs_df_instr *x,
 		const struct cs_df_kv *kv = &x->kv[i];
 		_cleanup_free_ char *red = NULL, *ex = NULL;
 
-		if (!secret_name(kv->key))
+		if (!cs_secret_name(kv->key, strlen(kv->key)))
 			continue;
 		if (x->cmd == CS_DF_ARG && !kv->value) {
 			/* remembered: using it in RUN without a secret mount is CS-DF-051 */
