@@ -24,7 +24,6 @@
 #include <sys/stat.h>
 #include <archive.h>
 #include <archive_entry.h>
-#include <yaml.h>
 #include "basic/alloc.h"
 #include "basic/buf.h"
 #include "basic/json.h"
@@ -32,8 +31,6 @@
 #include "basic/utf8.h"
 #include "vulndb/osv.h"
 
-#define OSV_YAML_MAX_DEPTH  64
-#define OSV_YAML_MAX_EVENTS (4u << 20)
 #define OSV_NAME_MAX	    512
 #define OSV_VERSION_MAX	    256
 #define OSV_RANGES_MAX	    (1u << 20)
@@ -88,171 +85,6 @@ bool cs_adv_id_valid(const char *s)
 			return false;
 	}
 	return true;
-}
-
-/* --- YAML into a jansson tree --- */
-
-struct yload {
-	json_t *stack[OSV_YAML_MAX_DEPTH];
-	char *keys[OSV_YAML_MAX_DEPTH]; /* pending key of each mapping on the stack */
-	unsigned depth;
-	json_t *root;
-};
-
-static bool plain_is(const yaml_event_t *ev, const char *const *words, size_t n)
-{
-	size_t len = ev->data.scalar.length;
-
-	for (size_t i = 0; i < n; i++)
-		if (strlen(words[i]) == len && !memcmp(ev->data.scalar.value, words[i], len))
-			return true;
-	return false;
-}
-
-static json_t *yaml_scalar(const yaml_event_t *ev)
-{
-	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
-	static const char *const trues[] = { "true", "True", "TRUE" };
-	static const char *const falses[] = { "false", "False", "FALSE" };
-
-	if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
-		if (plain_is(ev, nulls, CS_ARRAY_SIZE(nulls)))
-			return json_null();
-		if (plain_is(ev, trues, CS_ARRAY_SIZE(trues)))
-			return json_true();
-		if (plain_is(ev, falses, CS_ARRAY_SIZE(falses)))
-			return json_false();
-	}
-	return json_stringn((const char *)ev->data.scalar.value, ev->data.scalar.length);
-}
-
-/* Attach v (reference taken) to the container on top of the stack. */
-static int yload_add(struct yload *y, json_t *v, struct cs_error *err)
-{
-	json_t *top;
-	int r;
-
-	if (!v)
-		return -ENOMEM; /* scalars were checked for utf-8 */
-	if (y->depth == 0) {
-		if (y->root) {
-			json_decref(v);
-			return cs_error_set(err, -CS_E_INPUT, "more than one yaml root value");
-		}
-		y->root = v;
-		return 0;
-	}
-	top = y->stack[y->depth - 1];
-	if (json_is_array(top))
-		r = json_array_append_new(top, v);
-	else {
-		char *key = y->keys[y->depth - 1];
-
-		y->keys[y->depth - 1] = NULL;
-		r = json_object_set_new(top, key, v);
-		free(key);
-	}
-	return r < 0 ? -ENOMEM : 0;
-}
-
-static int yload_event(struct yload *y, const yaml_event_t *ev, struct cs_error *err)
-{
-	bool want_key =
-		y->depth > 0 && json_is_object(y->stack[y->depth - 1]) && !y->keys[y->depth - 1];
-	json_t *v;
-	int r;
-
-	switch (ev->type) {
-	case YAML_ALIAS_EVENT:
-		return cs_error_set(err, -CS_E_INPUT, "yaml aliases are not supported");
-	case YAML_SCALAR_EVENT:
-		if (memchr(ev->data.scalar.value, 0, ev->data.scalar.length))
-			return cs_error_set(err, -CS_E_INPUT, "NUL byte in a yaml scalar");
-		/* escapes can still spell surrogates; then jansson's failure is not ENOMEM */
-		if (!cs_utf8_is_valid((const char *)ev->data.scalar.value, ev->data.scalar.length))
-			return cs_error_set(err, -CS_E_INPUT, "invalid utf-8 in a yaml scalar");
-		if (want_key) {
-			y->keys[y->depth - 1] = cs_strndup((const char *)ev->data.scalar.value,
-							   ev->data.scalar.length);
-			return y->keys[y->depth - 1] ? 0 : -ENOMEM;
-		}
-		return yload_add(y, yaml_scalar(ev), err);
-	case YAML_MAPPING_START_EVENT:
-	case YAML_SEQUENCE_START_EVENT:
-		if (want_key)
-			return cs_error_set(err, -CS_E_INPUT, "complex yaml mapping key");
-		if (y->depth >= OSV_YAML_MAX_DEPTH)
-			return cs_error_set(err, -CS_E_LIMIT, "yaml nested deeper than %d",
-					    OSV_YAML_MAX_DEPTH);
-		v = ev->type == YAML_MAPPING_START_EVENT ? json_object() : json_array();
-		if (!v)
-			return -ENOMEM;
-		r = yload_add(y, json_incref(v), err);
-		if (r < 0) {
-			json_decref(v);
-			return r;
-		}
-		y->stack[y->depth++] = v;
-		json_decref(v); /* the parent (or root) holds it */
-		return 0;
-	case YAML_MAPPING_END_EVENT:
-	case YAML_SEQUENCE_END_EVENT:
-		if (y->depth == 0)
-			return cs_error_set(err, -CS_E_INPUT, "unbalanced yaml");
-		y->depth--;
-		free(y->keys[y->depth]);
-		y->keys[y->depth] = NULL;
-		return 0;
-	default:
-		return 0;
-	}
-}
-
-int cs_yaml_load(const char *data, size_t len, json_t **ret, struct cs_error *err)
-{
-	struct yload y = { 0 };
-	yaml_parser_t parser;
-	unsigned events = 0;
-	int r = 0;
-
-	if (!yaml_parser_initialize(&parser))
-		return -ENOMEM;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-	for (;;) {
-		yaml_event_t ev;
-		bool end;
-
-		if (!yaml_parser_parse(&parser, &ev)) {
-			if (parser.error == YAML_MEMORY_ERROR)
-				r = -ENOMEM;
-			else
-				r = cs_error_set(err, -CS_E_INPUT, "invalid yaml at line %zu: %s",
-						 parser.problem_mark.line + 1,
-						 parser.problem ? parser.problem : "syntax error");
-			break;
-		}
-		if (++events > OSV_YAML_MAX_EVENTS)
-			r = cs_error_set(err, -CS_E_LIMIT, "yaml has more than %u nodes",
-					 OSV_YAML_MAX_EVENTS);
-		else
-			r = yload_event(&y, &ev, err);
-		/* only the first document counts */
-		end = ev.type == YAML_STREAM_END_EVENT || ev.type == YAML_DOCUMENT_END_EVENT;
-		yaml_event_delete(&ev);
-		if (r < 0 || end)
-			break;
-	}
-	yaml_parser_delete(&parser);
-	for (unsigned i = 0; i < OSV_YAML_MAX_DEPTH; i++)
-		free(y.keys[i]);
-	if (r >= 0 && !y.root)
-		r = cs_error_set(err, -CS_E_INPUT, "empty yaml document");
-	if (r < 0) {
-		json_decref(y.root);
-		return r;
-	}
-	*ret = y.root;
-	return 0;
 }
 
 /* --- CVSS v3 --- */

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <jansson.h>
+#include "basic/yaml.h"
 #include "vulndb/importer.h"
 
 /* cs_import_report_bad that accepts rep == NULL (records nothing). */
@@ -17,16 +18,6 @@ void cs_adv_bad(struct cs_import_report *rep, const char *file, const char *posi
 
 /* Largest advisory document (one file or zip entry) read into memory. */
 #define CS_ADV_DOC_MAX (16u << 20)
-
-/*
- * Load the first document of a YAML stream into the jansson shape a JSON
- * parser would give: mappings are objects (keys are scalars), sequences are
- * arrays, plain null/~/empty scalars are null, plain true/false are
- * booleans and every other scalar is a string (numbers stay text, so
- * "1.10" is not 1.1). Aliases, complex keys, NUL bytes and nesting deeper
- * than 64 are errors (-CS_E_INPUT / -CS_E_LIMIT).
- */
-int cs_yaml_load(const char *data, size_t len, json_t **ret, struct cs_error *err);
 
 /*
  * CVSS v3.0/v3.1 base score of a vector ("CVSS:3.1/AV:N/AC:L/..."), with
