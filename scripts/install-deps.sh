@@ -13,6 +13,10 @@ pkgs=(
 	libvectorscan-dev libpcre2-dev
 	# malware rules
 	libyara-dev
+	# cosign key files (scrypt + secretbox)
+	libsodium-dev
+	# the runtime sensor: eBPF programs, skeletons and their loader
+	libbpf-dev bpftool libelf-dev
 	# fuzzing (libFuzzer runtime) and sanitizers
 	libclang-rt-14-dev
 	# real components used by the tests
@@ -27,6 +31,8 @@ pkgs=(
 	nodejs
 	# the HTML report rendered headless (tests/e2e/report.sh)
 	chromium
+	# load generator for the admission webhook benchmark
+	wrk
 )
 
 missing=()
