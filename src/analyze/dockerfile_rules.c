@@ -85,6 +85,8 @@ enum {
 	R_NONSENSE,
 	R_COPY_RELATIVE,
 	R_ZYPPER_CLEAN,
+	R_RUN_CONSECUTIVE,
+	R_LN_SH,
 	_R_MAX,
 };
 
@@ -269,6 +271,12 @@ static const struct cs_df_rule_info rules[_R_MAX] = {
 	[R_ZYPPER_CLEAN] = { "CS-DF-058", "DL3036", NULL, CS_SEV_LOW, true,
 		"zypper install without zypper clean",
 		"end the same RUN with && zypper clean" },
+	[R_RUN_CONSECUTIVE] = { "CS-DF-059", "DL3059", NULL, CS_SEV_NEGLIGIBLE, true,
+		"consecutive single-command RUN instructions",
+		"join them with && into one RUN: one layer, one cache step" },
+	[R_LN_SH] = { "CS-DF-060", "DL4005", NULL, CS_SEV_LOW, true,
+		"/bin/sh replaced with ln in RUN",
+		"use SHELL [\"/bin/bash\", \"-c\"] to change the shell of later RUN instructions" },
 };
 /* clang-format on */
 
@@ -699,6 +707,7 @@ struct lint {
 	struct cs_issues *out;
 	bool enabled[_R_MAX];
 	enum cs_severity sev[_R_MAX];
+	size_t run_cmds; /* commands in the last RUN linted (0 when it could not be split) */
 };
 
 static bool cfg_has(char *const *v, size_t n, const char *id)
@@ -1027,6 +1036,13 @@ static int lint_script(struct lint *L, const struct cs_df_instr *x, const struct
 			pipefail = true;
 		if (is(c, "cd"))
 			cd = true;
+		if (is(c, "ln"))
+			for (size_t a = 1; a < c->argc && r >= 0; a++)
+				if (!strcmp(c->argv[a], "/bin/sh")) {
+					r = emit(L, R_LN_SH, pos, NULL,
+						 "ln replaces /bin/sh for every later RUN");
+					break;
+				}
 		if ((is(c, "curl") || is(c, "wget")) && c->pipe_out && i + 1 < s->n) {
 			const struct shcmd *n = &s->v[i + 1];
 			static const char *const shells[] = { "sh",   "bash", "zsh",	"dash",
@@ -1307,6 +1323,7 @@ static int lint_run(struct lint *L, const struct cs_df_instr *x, const struct cs
 	}
 	if (r >= 0)
 		r = split_commands(&s);
+	L->run_cmds = r >= 0 ? s.n : 0;
 	if (r >= 0)
 		r = lint_script(L, x, pos, &s, st);
 	if (r == -CS_E_LIMIT)
@@ -1552,6 +1569,18 @@ static bool posix_shell(const char *b)
 	return false;
 }
 
+static bool same_flags(const struct cs_df_instr *a, const struct cs_df_instr *b)
+{
+	if (a->n_flags != b->n_flags)
+		return false;
+	for (size_t i = 0; i < a->n_flags; i++)
+		if (strcmp(a->flags[i].name, b->flags[i].name) ||
+		    strcmp(a->flags[i].value ? a->flags[i].value : "",
+			   b->flags[i].value ? b->flags[i].value : ""))
+			return false;
+	return true;
+}
+
 static bool is_root(const char *u)
 {
 	const char *colon = strchr(u, ':');
@@ -1604,6 +1633,9 @@ int cs_dockerfile_lint(const struct cs_dockerfile *df, const struct cs_df_config
 			st->pipefail_shell = b->pipefail_shell;
 			st->pip_no_cache = b->pip_no_cache;
 		}
+		const struct cs_df_instr *prev_run = NULL;
+		size_t prev_run_cmds = 0;
+
 		r = lint_from(&L, si);
 		for (size_t i = s->first + 1; i < s->first + s->count && r >= 0; i++) {
 			const struct cs_df_instr *x = &df->v[i];
@@ -1655,6 +1687,22 @@ int cs_dockerfile_lint(const struct cs_dockerfile *df, const struct cs_df_config
 			}
 			if (r >= 0)
 				r = lint_instr(&L, x, x, st);
+			/*
+			 * Two RUNs in a row with the same flags, each one command: one
+			 * layer would do. A RUN that already chains commands was split
+			 * on purpose (hadolint's DL3059 reasoning), and different
+			 * --mount flags cannot be merged.
+			 */
+			if (r >= 0 && x->cmd == CS_DF_RUN) {
+				if (prev_run && L.run_cmds == 1 && prev_run_cmds == 1 &&
+				    same_flags(prev_run, x))
+					r = emit(&L, R_RUN_CONSECUTIVE, x, NULL,
+						 "RUN at line %u could take this command too",
+						 prev_run->line);
+				prev_run = x;
+				prev_run_cmds = L.run_cmds;
+			} else
+				prev_run = NULL;
 			if (r >= 0 && x->cmd == CS_DF_ONBUILD && x->sub)
 				r = lint_instr(&L, x->sub, x, st);
 		}

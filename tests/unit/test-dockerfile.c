@@ -456,6 +456,18 @@ static const struct rule_case cases[] = {
 	{ "CS-DF-057", ALP "COPY app.py app/\n", ALP "WORKDIR /srv\nCOPY app.py app/\n", NULL },
 	{ "CS-DF-058", "FROM opensuse/leap:15\nRUN zypper -n install httpd\n",
 	  "FROM opensuse/leap:15\nRUN zypper -n install httpd && zypper clean -a\n", NULL },
+	{ "CS-DF-059", ALP "RUN mkdir /app\nRUN chown 1000 /app\n",
+	  ALP "RUN mkdir /app\nWORKDIR /app\nRUN chown 1000 /app\n", NULL },
+	/* chained on purpose, or different mounts: not consolidation candidates */
+	{ "CS-DF-059", ALP "RUN [\"true\"]\n# a comment between\nRUN [\"false\"]\n",
+	  ALP "RUN mkdir /a && mkdir /b\nRUN chown 1000 /a\n", NULL },
+	{ "CS-DF-059",
+	  ALP "RUN --mount=type=cache,target=/c make\nRUN --mount=type=cache,target=/c make "
+	      "install\n",
+	  ALP "RUN --mount=type=cache,target=/c make\nRUN --mount=type=cache,target=/d make\n",
+	  NULL },
+	{ "CS-DF-060", ALP "RUN ln -sf /bin/bash /bin/sh\n",
+	  ALP "RUN ln -sf /bin/bash /usr/local/bin/sh\n", NULL },
 	/* the rules also look inside ONBUILD and heredoc scripts */
 	{ "CS-DF-016", ALP "ONBUILD RUN apk add curl\n",
 	  ALP "ONBUILD RUN apk add --no-cache curl\n", NULL },
