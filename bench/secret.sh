@@ -2,8 +2,9 @@
 # Benchmark of the secret scanner: `customs scan rootfs DIR --scanners
 # secret` (built-in rules, then gitleaks' rules) over a large text corpus,
 # against `cat` (read floor) and `grep -c` (one regex, one pass) over the
-# same files, all warm in the page cache. Prints MB/s and ratios; measures,
-# never asserts.
+# same files, all warm in the page cache; and the engine alone on one core
+# (bench/bench-secret: the corpus in memory, CPU time). Prints MB/s and
+# ratios; measures, never asserts.
 #
 #   bench/secret.sh BUILD [SIZE_MB] [RUNS]
 #
@@ -95,6 +96,10 @@ t_grep=$(median grepall)
 t_builtin=$(median "$customs" scan rootfs "$corpus" --scanners secret -f json -o /dev/null)
 t_gitleaks=$(median "$customs" scan rootfs "$corpus" --scanners secret \
 	--secret-config "$gitleaks" -f json -o /dev/null)
+# the engine alone, in memory, per core (CPU time): bench/bench-secret.c
+engine() { find "$corpus" -type f | "$build/bench/bench-secret" "$1" "$runs" | sed 's/.*mb_per_s=//'; }
+e_builtin=$(engine -)
+e_gitleaks=$(engine "$gitleaks")
 n_builtin=$("$customs" scan rootfs "$corpus" --scanners secret -f json 2>/dev/null |
 	python3 -c 'import json,sys; print(len(json.load(sys.stdin)["issues"]))')
 
@@ -105,6 +110,8 @@ printf 'grep -r -c (2 regexes):       %6.2f s  %7.0f MB/s\n' "$t_grep" "$(rate "
 printf 'customs, built-in rules:      %6.2f s  %7.0f MB/s  (%s issues)\n' "$t_builtin" \
 	"$(rate "$t_builtin")" "$n_builtin"
 printf 'customs, gitleaks rules:      %6.2f s  %7.0f MB/s\n' "$t_gitleaks" "$(rate "$t_gitleaks")"
+printf 'engine alone, one core (CPU time), built-in rules: %7.0f MB/s\n' "$e_builtin"
+printf 'engine alone, one core (CPU time), gitleaks rules: %7.0f MB/s\n' "$e_gitleaks"
 printf 'built-in / cat: %.1fx   built-in / grep: %.1fx   gitleaks / built-in: %.1fx\n' \
 	"$(echo "$t_builtin / $t_cat" | bc -l)" "$(echo "$t_builtin / $t_grep" | bc -l)" \
 	"$(echo "$t_gitleaks / $t_builtin" | bc -l)"
