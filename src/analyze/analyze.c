@@ -3,6 +3,9 @@
  * The issue list and the one-pass image analysis that feeds it.
  */
 #include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +15,7 @@
 #include "analyze/malware.h"
 #include "analyze/secret.h"
 #include "basic/alloc.h"
+#include "basic/hash.h"
 
 #define ISSUES_MAX_WARNINGS 1000
 
@@ -234,6 +238,175 @@ char *cs_issue_redact(const char *secret, size_t len)
 	return cs_asprintf("%.*s*****", (int)keep, secret ? secret : "");
 }
 
+/* --- payloads of the per-layer cache --- */
+
+#define CACHE_STR_MAX ((size_t)1 << 20)
+
+int cs_cache_put_u64(struct cs_buf *b, uint64_t v)
+{
+	unsigned char p[8];
+
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+	return cs_buf_append(b, p, sizeof(p));
+}
+
+int cs_cache_put_str(struct cs_buf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	int r;
+
+	if (n > CACHE_STR_MAX)
+		return -CS_E_LIMIT;
+	/* 0: NULL; n + 1: a string of n bytes, then its NUL */
+	r = cs_cache_put_u64(b, s ? n + 1 : 0);
+	if (r >= 0 && s)
+		r = cs_buf_append(b, s, n + 1);
+	return r;
+}
+
+int cs_cache_put_issue(struct cs_buf *b, const struct cs_issue *x)
+{
+	const char *s[] = { x->rule_id, x->title,   x->path,	    x->where,
+			    x->excerpt, x->message, x->remediation, x->url };
+	int r;
+
+	r = cs_cache_put_u64(b, (uint64_t)x->kind | ((uint64_t)x->severity << 8));
+	if (r >= 0)
+		r = cs_cache_put_u64(b, (uint64_t)x->line | ((uint64_t)x->column << 32));
+	if (r >= 0)
+		r = cs_cache_put_u64(b, (uint64_t)x->end_line | ((uint64_t)x->end_column << 32));
+	for (size_t i = 0; i < CS_ARRAY_SIZE(s) && r >= 0; i++)
+		r = cs_cache_put_str(b, s[i]);
+	return r;
+}
+
+uint64_t cs_cache_get_u64(struct cs_cache_reader *r)
+{
+	uint64_t v = 0;
+
+	if (r->bad || r->len - r->pos < 8) {
+		r->bad = true;
+		return 0;
+	}
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | r->p[r->pos + (size_t)i];
+	r->pos += 8;
+	return v;
+}
+
+const char *cs_cache_get_str(struct cs_cache_reader *r)
+{
+	uint64_t n = cs_cache_get_u64(r);
+	const char *s;
+
+	if (r->bad || n == 0)
+		return NULL;
+	if (n - 1 > CACHE_STR_MAX || n > r->len - r->pos) {
+		r->bad = true;
+		return NULL;
+	}
+	s = (const char *)r->p + r->pos;
+	if (s[n - 1] != '\0' || memchr(s, '\0', (size_t)n - 1)) {
+		r->bad = true;
+		return NULL;
+	}
+	r->pos += (size_t)n;
+	return s;
+}
+
+int cs_cache_put_mem(struct cs_buf *b, const void *p, size_t n)
+{
+	int r = cs_cache_put_u64(b, p ? (uint64_t)n + 1 : 0);
+
+	if (r >= 0 && p && n)
+		r = cs_buf_append(b, p, n);
+	return r;
+}
+
+const void *cs_cache_get_mem(struct cs_cache_reader *r, size_t max, size_t *n)
+{
+	uint64_t k = cs_cache_get_u64(r);
+	const void *p;
+
+	*n = 0;
+	if (r->bad || k == 0)
+		return NULL;
+	if (k - 1 > max || k - 1 > r->len - r->pos) {
+		r->bad = true;
+		return NULL;
+	}
+	p = r->p + r->pos;
+	r->pos += (size_t)(k - 1);
+	*n = (size_t)(k - 1);
+	return p;
+}
+
+void cs_cache_get_issue(struct cs_cache_reader *r, int layer, struct cs_issue *x)
+{
+	uint64_t a = cs_cache_get_u64(r), pos = cs_cache_get_u64(r), end = cs_cache_get_u64(r);
+
+	*x = (struct cs_issue){ 0 };
+	if ((a & 0xff) >= _CS_ISSUE_KIND_MAX || (a >> 8) > CS_SEV_CRITICAL)
+		r->bad = true;
+	x->kind = (enum cs_issue_kind)(a & 0xff);
+	x->severity = (enum cs_severity)((a >> 8) & 0xff);
+	x->line = (unsigned)(uint32_t)pos;
+	x->column = (unsigned)(pos >> 32);
+	x->end_line = (unsigned)(uint32_t)end;
+	x->end_column = (unsigned)(end >> 32);
+	x->rule_id = cs_cache_get_str(r);
+	x->title = cs_cache_get_str(r);
+	x->path = cs_cache_get_str(r);
+	x->where = cs_cache_get_str(r);
+	x->excerpt = cs_cache_get_str(r);
+	x->message = cs_cache_get_str(r);
+	x->remediation = cs_cache_get_str(r);
+	x->url = cs_cache_get_str(r);
+	x->layer = layer;
+}
+
+int cs_cache_hash_file(struct cs_hash *h, const char *path)
+{
+	char chunk[65536];
+	int fd, r;
+
+	r = cs_hash_update(h, path, strlen(path) + 1);
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t k = read(fd, chunk, sizeof(chunk));
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			r = -errno;
+			break;
+		}
+		if (k == 0)
+			break;
+		r = cs_hash_update(h, chunk, (size_t)k);
+		if (r < 0)
+			break;
+	}
+	close(fd);
+	return r < 0 ? r : 0;
+}
+
+size_t cs_cache_get_count(struct cs_cache_reader *r, size_t min_size)
+{
+	uint64_t n = cs_cache_get_u64(r);
+
+	if (r->bad || min_size == 0 || n > (r->len - r->pos) / min_size) {
+		r->bad = true;
+		return 0;
+	}
+	return (size_t)n;
+}
+
 int cs_analyze_image(struct cs_image *img, struct cs_catalog *cat, struct cs_layer_cache *cache,
 		     const struct cs_analyzer *const *an, size_t n_an,
 		     const struct cs_analyze_options *o, struct cs_issues *out,
@@ -241,6 +414,7 @@ int cs_analyze_image(struct cs_image *img, struct cs_catalog *cat, struct cs_lay
 {
 	_cleanup_(cs_overlay_freep) struct cs_overlay *ov = NULL;
 	_cleanup_free_ struct cs_walker *w = NULL;
+	_cleanup_free_ struct cs_cached_walker *cw = NULL;
 	_cleanup_free_ void **states = NULL;
 	struct cs_analyze_context ctx = { 0 };
 	size_t n_w = 0;
@@ -250,16 +424,30 @@ int cs_analyze_image(struct cs_image *img, struct cs_catalog *cat, struct cs_lay
 		return cat ? cs_catalog_image_cached(img, cat, cache, err) : 0;
 	states = cs_new0(void *, n_an);
 	w = cs_new0(struct cs_walker, n_an);
-	if (!states || !w)
+	cw = cs_new0(struct cs_cached_walker, n_an);
+	if (!states || !w || !cw)
 		return cs_error_errno(err, -ENOMEM, "cannot start the analysis");
 	for (size_t i = 0; i < n_an && r >= 0; i++) {
 		r = an[i]->state_new(o, &states[i], err);
 		if (r < 0)
 			cs_error_prefix(err, "%s", an[i]->name);
-		else if (an[i]->walker)
-			an[i]->walker(states[i], &w[n_w++]);
+		else if (an[i]->walker) {
+			an[i]->walker(states[i], &w[n_w]);
+			cw[n_w] = (struct cs_cached_walker){
+				.w = w[n_w],
+				.name = an[i]->name,
+				.state = states[i],
+				.id = an[i]->cache_id ? an[i]->cache_id(states[i]) : NULL,
+				.save = an[i]->layer_save,
+				.restore = an[i]->layer_restore,
+			};
+			n_w++;
+		}
 	}
-	if (r >= 0)
+	/* with a cache, a layer every analyser and the catalog saw before is not read */
+	if (r >= 0 && cache)
+		r = cs_catalog_image_walk_cached(img, cat, cache, cw, n_w, &ov, err);
+	else if (r >= 0)
 		r = cs_catalog_image_walk(img, cat, w, n_w, &ov, err);
 	ctx.img = img;
 	ctx.ov = ov;

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "basic/buf.h"
 #include "basic/error.h"
 #include "catalog/catalog.h"
 #include "image/image.h"
@@ -107,7 +108,48 @@ struct cs_analyzer {
 	/* after the walk */
 	int (*finish)(void *state, const struct cs_analyze_context *ctx, struct cs_issues *out,
 		      struct cs_error *err);
+	/*
+	 * Optional, all three or none: the per-layer cache of what the walker
+	 * found in one layer (everything decided from the merged view stays in
+	 * finish()). cache_id: what the results depend on (name, version, a
+	 * digest of the rules and limits), owned by the state. layer_save, at
+	 * the end of a layer the walker was fed: 0 with the layer's results
+	 * appended to buf, 1 when this layer's results cannot be cached (a cap
+	 * on findings was reached), < 0 on error. layer_restore, in place of
+	 * feeding the walker that layer: 0 when restored as if it had been
+	 * read, -CS_E_INPUT when data is unusable (the state is unchanged),
+	 * another error (-ENOMEM).
+	 */
+	const char *(*cache_id)(void *state);
+	int (*layer_save)(void *state, unsigned layer, struct cs_buf *buf);
+	int (*layer_restore)(void *state, unsigned layer, const void *data, size_t len);
 };
+
+/*
+ * For the cache hooks: issues and strings in a payload. Writing appends to
+ * buf; reading is bounded by the data and marks the reader bad on anything
+ * out of place (strings point into the data).
+ */
+int cs_cache_put_u64(struct cs_buf *b, uint64_t v);
+int cs_cache_put_str(struct cs_buf *b, const char *s); /* NULL allowed */
+int cs_cache_put_issue(struct cs_buf *b, const struct cs_issue *x);
+struct cs_cache_reader {
+	const unsigned char *p;
+	size_t len, pos;
+	bool bad;
+};
+uint64_t cs_cache_get_u64(struct cs_cache_reader *r);
+const char *cs_cache_get_str(struct cs_cache_reader *r);
+/* Bytes (may hold NULs; NULL allowed): */
+int cs_cache_put_mem(struct cs_buf *b, const void *p, size_t n);
+const void *cs_cache_get_mem(struct cs_cache_reader *r, size_t max, size_t *n);
+/* x.layer is set to layer; deleted and suppression fields are cleared */
+void cs_cache_get_issue(struct cs_cache_reader *r, int layer, struct cs_issue *x);
+/* Feed h the path and content of a file (for cache_id): 0 or -errno. */
+struct cs_hash;
+int cs_cache_hash_file(struct cs_hash *h, const char *path);
+/* A count of items each taking at least min_size bytes: bounded by what is left. */
+size_t cs_cache_get_count(struct cs_cache_reader *r, size_t min_size);
 
 /* The image analysers by name, NULL if unknown. */
 const struct cs_analyzer *cs_analyzer_find(const char *name);

@@ -1093,11 +1093,95 @@ done:
 	return r;
 }
 
+/* --- the per-layer cache: the account files the layer gave --- */
+
+#define CONFIG_VERSION 1
+#define STR_(x)	       #x
+#define STR(x)	       STR_(x)
+
+static const char *config_cache_id(void *state)
+{
+	(void)state;
+	/* what a layer's captures depend on: the capture cap */
+	_Static_assert(CS_ACCOUNT_FILE_MAX == 1048576, "config_cache_id names the cap");
+	return "config/" STR(CONFIG_VERSION) " accounts:1048576";
+}
+
+/* Payload: for each capture this layer set: its slot, too_big, its content (or none). */
+static int config_layer_save(void *state, unsigned layer, struct cs_buf *b)
+{
+	struct config_state *s = state;
+	uint64_t n = 0;
+	int r;
+
+	for (size_t i = 0; i < _CAP_MAX; i++)
+		n += s->cap[i].have && s->cap[i].layer == layer;
+	r = cs_cache_put_u64(b, n);
+	for (size_t i = 0; i < _CAP_MAX && r >= 0; i++) {
+		const struct capture *c = &s->cap[i];
+
+		if (!c->have || c->layer != layer)
+			continue;
+		r = cs_cache_put_u64(b, i | ((uint64_t)c->too_big << 8));
+		if (r >= 0)
+			r = cs_cache_put_mem(b, c->data, c->len);
+	}
+	return r;
+}
+
+static int config_layer_restore(void *state, unsigned layer, const void *data, size_t len)
+{
+	struct config_state *s = state;
+	struct cs_cache_reader rd = { data, len, 0, false };
+	const void *p[_CAP_MAX] = { 0 };
+	size_t n_p[_CAP_MAX] = { 0 };
+	bool set[_CAP_MAX] = { 0 }, too_big[_CAP_MAX] = { 0 };
+	size_t n = cs_cache_get_count(&rd, 16);
+
+	for (size_t k = 0; k < n && !rd.bad; k++) {
+		uint64_t a = cs_cache_get_u64(&rd);
+		size_t i = (size_t)(a & 0xff);
+
+		if (i >= _CAP_MAX || set[i] || (a >> 8) > 1) {
+			rd.bad = true;
+			break;
+		}
+		set[i] = true;
+		too_big[i] = a >> 8;
+		p[i] = cs_cache_get_mem(&rd, CS_ACCOUNT_FILE_MAX, &n_p[i]);
+	}
+	if (rd.bad || rd.pos != rd.len)
+		return -CS_E_INPUT;
+	for (size_t i = 0; i < _CAP_MAX; i++) {
+		char *d = NULL;
+
+		if (!set[i])
+			continue;
+		if (p[i]) {
+			d = cs_malloc(n_p[i] + 1);
+			if (!d)
+				return -ENOMEM;
+			memcpy(d, p[i], n_p[i]);
+			d[n_p[i]] = '\0';
+		}
+		free(s->cap[i].data);
+		s->cap[i] = (struct capture){ .data = d,
+					      .len = n_p[i],
+					      .layer = layer,
+					      .have = true,
+					      .too_big = too_big[i] };
+	}
+	return 0;
+}
+
 const struct cs_analyzer cs_analyzer_config = {
 	.name = "config",
-	.version = 1,
+	.version = CONFIG_VERSION,
 	.state_new = config_state_new,
 	.state_free = config_state_free,
 	.walker = config_walker,
 	.finish = config_finish,
+	.cache_id = config_cache_id,
+	.layer_save = config_layer_save,
+	.layer_restore = config_layer_restore,
 };

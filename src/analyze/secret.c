@@ -22,6 +22,7 @@
 #include "analyze/toml.h"
 #include "basic/alloc.h"
 #include "basic/buf.h"
+#include "basic/hash.h"
 #include "basic/stream.h"
 
 #define BINARY_SNIFF	 8192
@@ -1236,7 +1237,91 @@ struct secret_state {
 	uint64_t cap;
 	bool binary;
 	uint64_t n_large, n_binary, n_files, bytes;
+	/* the per-layer cache: identity, and where the current layer's results start */
+	char *cache_id;
+	size_t mark_n, mark_w;
+	uint64_t mark_large;
+	size_t large_w[MAX_WARN_SKIPPED]; /* this layer's size-limit warnings */
+	size_t n_large_w;
 };
+
+static int hash_strs(struct cs_hash *h, const char *const *v)
+{
+	int r = 0;
+
+	for (size_t i = 0; v && v[i] && r >= 0; i++)
+		r = cs_hash_update(h, v[i], strlen(v[i]) + 1);
+	if (r >= 0)
+		r = cs_hash_update(h, "", 1);
+	return r;
+}
+
+static int hash_str(struct cs_hash *h, const char *s)
+{
+	return s ? cs_hash_update(h, s, strlen(s) + 1) : cs_hash_update(h, "\377", 1);
+}
+
+static int hash_allow(struct cs_hash *h, const struct secret_allow_spec *a)
+{
+	int r = hash_str(h, a->description);
+
+	if (r >= 0)
+		r = hash_str(h, a->target);
+	if (r >= 0)
+		r = hash_str(h, a->condition);
+	if (r >= 0)
+		r = hash_strs(h, a->regexes);
+	if (r >= 0)
+		r = hash_strs(h, a->paths);
+	if (r >= 0)
+		r = hash_strs(h, a->stopwords);
+	return r;
+}
+
+/* What the results depend on: the rules (built-in or the file's content) and the size cap. */
+static int secret_make_cache_id(struct secret_state *st, const struct cs_analyze_options *o)
+{
+	_cleanup_(cs_hash_freep) struct cs_hash *h = NULL;
+	char digest[CS_DIGEST_STR_MAX];
+	int r;
+
+	r = cs_hash_new(CS_HASH_SHA256, &h);
+	if (r >= 0 && o && o->secret_config) {
+		r = cs_cache_hash_file(h, o->secret_config);
+	} else {
+		for (size_t i = 0; i < secret_builtin_n_rules && r >= 0; i++) {
+			const struct secret_rule_spec *sp = &secret_builtin_rules[i];
+			char num[64];
+
+			snprintf(num, sizeof(num), "%d %.17g %d", sp->secret_group, sp->entropy,
+				 (int)sp->severity);
+			r = hash_str(h, sp->id);
+			if (r >= 0)
+				r = hash_str(h, sp->description);
+			if (r >= 0)
+				r = hash_str(h, sp->regex);
+			if (r >= 0)
+				r = hash_str(h, sp->path);
+			if (r >= 0)
+				r = hash_str(h, num);
+			if (r >= 0)
+				r = hash_strs(h, sp->keywords);
+			for (size_t k = 0; k < sp->n_allow && r >= 0; k++)
+				r = hash_allow(h, &sp->allow[k]);
+		}
+		if (r >= 0)
+			r = hash_allow(h, &secret_builtin_global_allow);
+	}
+	if (r >= 0)
+		r = cs_hash_final(h, digest);
+	if (r < 0)
+		return r;
+	st->cache_id =
+		cs_asprintf("secret/%u rules:%s%s max:%llu", cs_analyzer_secret.version,
+			    o && o->secret_config ? "file:" : "builtin:", cs_digest_hex(digest),
+			    (unsigned long long)st->cap);
+	return st->cache_id ? 0 : -ENOMEM;
+}
 
 static int secret_state_new(const struct cs_analyze_options *o, void **ret, struct cs_error *err)
 {
@@ -1253,7 +1338,14 @@ static int secret_state_new(const struct cs_analyze_options *o, void **ret, stru
 				  : cs_secret_rules_builtin(&st->rs, err);
 	if (r >= 0)
 		r = cs_issues_new(&st->pending);
+	if (r >= 0) {
+		r = secret_make_cache_id(st, o);
+		if (r < 0 && r != -ENOMEM) /* the rules were just read: they changed */
+			r = cs_error_errno(err, r, "cannot read the secret rules '%s'",
+					   o->secret_config);
+	}
 	if (r < 0) {
+		free(st->cache_id);
 		cs_secret_rules_free(st->rs);
 		cs_issues_free(st->pending);
 		cs_buf_done(&st->buf);
@@ -1271,7 +1363,21 @@ static void secret_state_free(void *p)
 	cs_secret_rules_free(st->rs);
 	cs_issues_free(st->pending);
 	cs_buf_done(&st->buf);
+	free(st->cache_id);
 	free(st);
+}
+
+static int w_layer_begin(void *ud, const struct cs_layer_info *l, struct cs_error *err)
+{
+	struct secret_state *st = ud;
+
+	(void)l;
+	(void)err;
+	st->mark_n = st->pending->n;
+	st->mark_w = st->pending->n_warnings;
+	st->mark_large = st->n_large;
+	st->n_large_w = 0;
+	return 0;
 }
 
 static int w_entry(void *ud, const struct cs_entry *e, struct cs_error *err)
@@ -1287,13 +1393,14 @@ static int w_entry(void *ud, const struct cs_entry *e, struct cs_error *err)
 	if (e->size == 0)
 		return 0;
 	if (e->size > st->cap) {
-		if (st->n_large++ < MAX_WARN_SKIPPED)
-			cs_issues_warn(
-				st->pending,
-				"secret scan: skipped '%s' in layer %u: %llu bytes, over the "
-				"%llu-byte limit",
-				e->path, e->layer, (unsigned long long)e->size,
-				(unsigned long long)st->cap);
+		if (st->n_large++ < MAX_WARN_SKIPPED &&
+		    cs_issues_warn(st->pending,
+				   "secret scan: skipped '%s' in layer %u: %llu bytes, over the "
+				   "%llu-byte limit",
+				   e->path, e->layer, (unsigned long long)e->size,
+				   (unsigned long long)st->cap) >= 0 &&
+		    st->n_large_w < MAX_WARN_SKIPPED)
+			st->large_w[st->n_large_w++] = st->pending->n_warnings - 1;
 		return 0;
 	}
 	cs_buf_reset(&st->buf);
@@ -1344,6 +1451,7 @@ static void secret_walker(void *state, struct cs_walker *w)
 {
 	*w = (struct cs_walker){
 		.userdata = state,
+		.layer_begin = w_layer_begin,
 		.entry = w_entry,
 		.data = w_data,
 		.data_end = w_data_end,
@@ -1436,6 +1544,97 @@ static int secret_finish(void *state, const struct cs_analyze_context *ctx, stru
 	return 0;
 }
 
+/* --- the per-layer cache --- */
+
+static const char *secret_cache_id(void *state)
+{
+	return ((struct secret_state *)state)->cache_id;
+}
+
+/*
+ * Payload: the layer index, the issues, then the warnings, each with a flag
+ * telling a size-limit warning (replayed through the cap on those) from the
+ * others.
+ */
+static int secret_layer_save(void *state, unsigned layer, struct cs_buf *b)
+{
+	struct secret_state *st = state;
+	size_t k = 0;
+	int r;
+
+	/* some of this layer's size-limit warnings were capped away */
+	if (st->n_large > MAX_WARN_SKIPPED && st->n_large > st->mark_large)
+		return 1;
+	for (size_t i = st->mark_n; i < st->pending->n; i++)
+		if (st->pending->v[i].layer != (int)layer)
+			return 1;
+	r = cs_cache_put_u64(b, layer);
+	if (r >= 0)
+		r = cs_cache_put_u64(b, st->pending->n - st->mark_n);
+	for (size_t i = st->mark_n; i < st->pending->n && r >= 0; i++)
+		r = cs_cache_put_issue(b, &st->pending->v[i]);
+	if (r >= 0)
+		r = cs_cache_put_u64(b, st->pending->n_warnings - st->mark_w);
+	for (size_t i = st->mark_w; i < st->pending->n_warnings && r >= 0; i++) {
+		bool large = k < st->n_large_w && st->large_w[k] == i;
+
+		k += large;
+		r = cs_cache_put_u64(b, large);
+		if (r >= 0)
+			r = cs_cache_put_str(b, st->pending->warnings[i]);
+	}
+	return r;
+}
+
+static int secret_layer_restore(void *state, unsigned layer, const void *data, size_t len)
+{
+	struct secret_state *st = state;
+	struct cs_cache_reader rd = { data, len, 0, false };
+	_cleanup_free_ struct cs_issue *v = NULL;
+	_cleanup_free_ const char **w = NULL;
+	_cleanup_free_ bool *large = NULL;
+	size_t n, n_w;
+	uint64_t saved_layer;
+	int r;
+
+	saved_layer = cs_cache_get_u64(&rd);
+	n = cs_cache_get_count(&rd, 24 + 8 * 8);
+	v = cs_new0(struct cs_issue, n ? n : 1);
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < n && !rd.bad; i++) {
+		cs_cache_get_issue(&rd, (int)layer, &v[i]);
+		if (v[i].kind != CS_ISSUE_SECRET || !v[i].path)
+			rd.bad = true;
+	}
+	n_w = cs_cache_get_count(&rd, 16);
+	w = cs_new0(const char *, n_w ? n_w : 1);
+	large = cs_new0(bool, n_w ? n_w : 1);
+	if (!w || !large)
+		return -ENOMEM;
+	for (size_t i = 0; i < n_w && !rd.bad; i++) {
+		uint64_t f = cs_cache_get_u64(&rd);
+
+		large[i] = f == 1;
+		w[i] = cs_cache_get_str(&rd);
+		if (f > 1 || !w[i])
+			rd.bad = true;
+	}
+	/* the warnings name the layer by its index */
+	if (rd.bad || rd.pos != rd.len || (n_w && saved_layer != layer))
+		return -CS_E_INPUT;
+	for (size_t i = 0; i < n; i++)
+		if ((r = cs_issues_add(st->pending, &v[i])) < 0)
+			return r;
+	for (size_t i = 0; i < n_w; i++) {
+		if (large[i] && st->n_large++ >= MAX_WARN_SKIPPED)
+			continue;
+		if ((r = cs_issues_warn(st->pending, "%s", w[i])) < 0)
+			return r;
+	}
+	return 0;
+}
+
 const struct cs_analyzer cs_analyzer_secret = {
 	.name = "secret",
 	.version = 1,
@@ -1443,4 +1642,7 @@ const struct cs_analyzer cs_analyzer_secret = {
 	.state_free = secret_state_free,
 	.walker = secret_walker,
 	.finish = secret_finish,
+	.cache_id = secret_cache_id,
+	.layer_save = secret_layer_save,
+	.layer_restore = secret_layer_restore,
 };

@@ -52,6 +52,31 @@ int cs_catalog_image_walk(struct cs_image *img, struct cs_catalog *cat,
 int cs_catalog_image_cached(struct cs_image *img, struct cs_catalog *cat,
 			    struct cs_layer_cache *cache, struct cs_error *err);
 
+/*
+ * A walker riding cs_catalog_image_walk_cached, with its per-layer cache
+ * hooks (see struct cs_analyzer): id NULL means not cacheable (then no
+ * layer is skipped). save and restore get state.
+ */
+struct cs_buf;
+struct cs_cached_walker {
+	struct cs_walker w;
+	const char *name; /* for the debug log */
+	void *state;
+	const char *id;
+	int (*save)(void *state, unsigned layer, struct cs_buf *b);
+	int (*restore)(void *state, unsigned layer, const void *data, size_t len);
+};
+/*
+ * cs_catalog_image_walk through the layer cache (cache not NULL; cat may be
+ * NULL): a layer is skipped when the catalog's (or, without a catalog, the
+ * merged view's) record and every walker's results are cached; otherwise
+ * it is read, the walkers whose results were restored are not fed it, and
+ * the others' results are stored after a verified read.
+ */
+int cs_catalog_image_walk_cached(struct cs_image *img, struct cs_catalog *cat,
+				 struct cs_layer_cache *cache, const struct cs_cached_walker *extra,
+				 size_t n_extra, struct cs_overlay **ret_ov, struct cs_error *err);
+
 /* OS detection (os.c): parse os-release style content into cat's OS. */
 int cs_os_detect_parse(struct cs_catalog *cat, const struct cs_cataloger_file *f, const char *data,
 		       size_t len, struct cs_error *err);

@@ -36,9 +36,11 @@ int cmd_lint_image(int argc, char **argv)
 		{ "exit-code", required_argument, NULL, 2003 },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_IMAGE_LONGOPTS,
+		CLI_CACHE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct cs_analyzer *const an[] = { &cs_analyzer_config };
+	_cleanup_(cs_layer_cache_freep) struct cs_layer_cache *cache = NULL;
 	_cleanup_(cs_image_freep) struct cs_image *img = NULL;
 	_cleanup_(cs_catalog_freep) struct cs_catalog *cat = NULL;
 	_cleanup_(cs_issues_freep) struct cs_issues *issues = NULL;
@@ -90,7 +92,7 @@ int cmd_lint_image(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("%s%s", lint_image_help, cli_image_opts_help);
+			printf("%s%s%s", lint_image_help, cli_image_opts_help, cli_cache_opts_help);
 			r = 0;
 			goto done;
 		default:
@@ -122,9 +124,10 @@ int cmd_lint_image(int argc, char **argv)
 	r = cs_image_open(target, &io.image, &img, &err);
 	if (r >= 0)
 		r = cs_catalog_new(&cat);
-	/* the analyser reads file content: no layer cache */
+	if (r >= 0 && cli_layer_cache_open(&io, &cache) < 0)
+		r = -ENOMEM;
 	if (r >= 0)
-		r = cs_analyze_image(img, cat, NULL, an, CS_ARRAY_SIZE(an), &ao, issues, &err);
+		r = cs_analyze_image(img, cat, cache, an, CS_ARRAY_SIZE(an), &ao, issues, &err);
 	if (r < 0) {
 		if (!err.code)
 			cs_error_errno(&err, r, "cannot lint '%s'", target);

@@ -694,13 +694,13 @@ static int read_exact(int fd, void *buf, size_t n)
 	return 0;
 }
 
-int cs_layer_cache_load(struct cs_layer_cache *c, const char *key, const struct cs_limits *lim,
-			struct cs_layer_record **ret, struct cs_error *err)
+/* The whole file of key (at most max bytes); marks it recently used. */
+static int load_file(struct cs_layer_cache *c, const char *key, uint64_t max, char **ret_path,
+		     void **ret, size_t *ret_len, struct cs_error *err)
 {
 	_cleanup_free_ char *path = NULL;
 	_cleanup_free_ void *buf = NULL;
 	_cleanup_close_ int fd = -1;
-	struct cs_layer_record *rec = NULL;
 	struct stat st;
 	int r;
 
@@ -718,9 +718,9 @@ int cs_layer_cache_load(struct cs_layer_cache *c, const char *key, const struct 
 		return cs_error_errno(err, errno, "cannot open '%s'", path);
 	if (!S_ISREG(st.st_mode))
 		return cs_error_set(err, -CS_E_INPUT, "'%s' is not a regular file", path);
-	if ((uint64_t)st.st_size > CS_LAYER_RECORD_MAX)
+	if ((uint64_t)st.st_size > max)
 		return cs_error_set(err, -CS_E_LIMIT, "'%s' is larger than %llu bytes", path,
-				    (unsigned long long)CS_LAYER_RECORD_MAX);
+				    (unsigned long long)max);
 	buf = cs_malloc(st.st_size > 0 ? (size_t)st.st_size : 1);
 	if (!buf)
 		return -ENOMEM;
@@ -729,13 +729,123 @@ int cs_layer_cache_load(struct cs_layer_cache *c, const char *key, const struct 
 		return cs_error_set(err, r, "'%s' shrank while being read", path);
 	if (r < 0)
 		return cs_error_errno(err, r, "cannot read '%s'", path);
-	r = cs_layer_record_parse(buf, (size_t)st.st_size, key, lim, &rec, err);
+	/* recently used: prune keeps it longer (a read-only cache is fine too) */
+	(void)futimens(fd, NULL);
+	*ret = CS_TAKE_PTR(buf);
+	*ret_len = (size_t)st.st_size;
+	*ret_path = CS_TAKE_PTR(path);
+	return 0;
+}
+
+int cs_layer_cache_load(struct cs_layer_cache *c, const char *key, const struct cs_limits *lim,
+			struct cs_layer_record **ret, struct cs_error *err)
+{
+	_cleanup_free_ char *path = NULL;
+	_cleanup_free_ void *buf = NULL;
+	struct cs_layer_record *rec = NULL;
+	size_t len;
+	int r;
+
+	r = load_file(c, key, CS_LAYER_RECORD_MAX, &path, &buf, &len, err);
+	if (r < 0)
+		return r;
+	r = cs_layer_record_parse(buf, len, key, lim, &rec, err);
 	if (r < 0)
 		return cs_error_prefix(err, "'%s'", path);
 	rec->owned = CS_TAKE_PTR(buf);
-	/* recently used: prune keeps it longer (a read-only cache is fine too) */
-	(void)futimens(fd, NULL);
 	*ret = rec;
+	return 0;
+}
+
+/* --- blobs --- */
+
+#define BLOB_MAGIC "CSLBLOB\n"
+#define BLOB_HEAD  (MAGIC_LEN + 4 + CS_LAYER_CACHE_KEY_LEN + 8)
+
+int cs_layer_blob_make(struct cs_buf *b, const char *key, const void *payload, size_t n)
+{
+	char digest[CS_DIGEST_STR_MAX];
+	int r;
+
+	if (!is_hex_key(key, strlen(key)))
+		return -EINVAL;
+	if (n > CS_LAYER_BLOB_MAX)
+		return -CS_E_LIMIT;
+	cs_buf_reset(b);
+	r = cs_buf_append(b, BLOB_MAGIC, MAGIC_LEN);
+	if (r >= 0)
+		r = put_u32(b, CS_LAYER_CACHE_FORMAT);
+	if (r >= 0)
+		r = cs_buf_append(b, key, CS_LAYER_CACHE_KEY_LEN);
+	if (r >= 0)
+		r = put_u64(b, n);
+	if (r >= 0 && n)
+		r = cs_buf_append(b, payload, n);
+	if (r >= 0)
+		r = cs_sha256_digest(b->data, b->len, digest);
+	if (r >= 0)
+		r = cs_buf_append(b, cs_digest_hex(digest), SUM_LEN);
+	return r;
+}
+
+int cs_layer_blob_parse(const void *data, size_t len, const char *want_key, const void **payload,
+			size_t *n, struct cs_error *err)
+{
+	struct cursor c = { data, 0, 0 };
+	char digest[CS_DIGEST_STR_MAX];
+	const uint8_t *p;
+	uint32_t format;
+	uint64_t plen;
+	int r;
+
+	if (len < BLOB_HEAD + SUM_LEN)
+		return cs_error_set(err, -CS_E_INPUT, "truncated blob (%zu bytes)", len);
+	if (len > BLOB_HEAD + SUM_LEN + CS_LAYER_BLOB_MAX)
+		return cs_error_set(err, -CS_E_LIMIT, "blob larger than %zu bytes",
+				    BLOB_HEAD + SUM_LEN + CS_LAYER_BLOB_MAX);
+	if (memcmp(data, BLOB_MAGIC, MAGIC_LEN) != 0)
+		return cs_error_set(err, -CS_E_INPUT, "not a layer cache blob");
+	c.len = len - SUM_LEN;
+	c.pos = MAGIC_LEN;
+	if (!get_u32(&c, &format))
+		return bad(err, "truncated header", c.pos);
+	if (format != CS_LAYER_CACHE_FORMAT)
+		return cs_error_set(err, -CS_E_INPUT, "blob format %u, not %u", format,
+				    CS_LAYER_CACHE_FORMAT);
+	r = cs_sha256_digest(data, len - SUM_LEN, digest);
+	if (r < 0)
+		return cs_error_errno(err, r, "cannot hash the blob");
+	if (memcmp(cs_digest_hex(digest), (const char *)data + len - SUM_LEN, SUM_LEN) != 0)
+		return cs_error_set(err, -CS_E_INPUT, "checksum mismatch");
+	if (!take(&c, CS_LAYER_CACHE_KEY_LEN, &p) ||
+	    !is_hex_key((const char *)p, CS_LAYER_CACHE_KEY_LEN))
+		return bad(err, "invalid key", c.pos);
+	if (want_key && (strlen(want_key) != CS_LAYER_CACHE_KEY_LEN ||
+			 memcmp(want_key, p, CS_LAYER_CACHE_KEY_LEN) != 0))
+		return cs_error_set(err, -CS_E_INPUT, "blob of another key (%.12s)",
+				    (const char *)p);
+	if (!get_u64(&c, &plen) || plen != c.len - c.pos)
+		return bad(err, "payload length does not match the blob", c.pos);
+	*payload = c.p + c.pos;
+	*n = (size_t)plen;
+	return 0;
+}
+
+int cs_layer_cache_load_blob(struct cs_layer_cache *c, const char *key, void **owned,
+			     const void **payload, size_t *n, struct cs_error *err)
+{
+	_cleanup_free_ char *path = NULL;
+	_cleanup_free_ void *buf = NULL;
+	size_t len;
+	int r;
+
+	r = load_file(c, key, BLOB_HEAD + SUM_LEN + CS_LAYER_BLOB_MAX, &path, &buf, &len, err);
+	if (r < 0)
+		return r;
+	r = cs_layer_blob_parse(buf, len, key, payload, n, err);
+	if (r < 0)
+		return cs_error_prefix(err, "'%s'", path);
+	*owned = CS_TAKE_PTR(buf);
 	return 0;
 }
 

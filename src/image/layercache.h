@@ -129,6 +129,25 @@ int cs_layer_cache_load(struct cs_layer_cache *c, const char *key, const struct 
 int cs_layer_cache_store(struct cs_layer_cache *c, const char *key, const void *data, size_t len,
 			 struct cs_error *err);
 
+/*
+ * A blob: what a consumer other than the walk (an analyser) keeps of one
+ * layer, opaque to the store. "CSLBLOB\n", the format, the key, the payload
+ * length, the payload, then the hex SHA-256 of everything before it. Checked
+ * whole before the payload is handed out; anything wrong is -CS_E_INPUT
+ * with a reason (a miss for the caller).
+ */
+#define CS_LAYER_BLOB_MAX ((size_t)64 << 20)
+int cs_layer_blob_make(struct cs_buf *b, const char *key, const void *payload, size_t n);
+int cs_layer_blob_parse(const void *data, size_t len, const char *want_key, const void **payload,
+			size_t *n, struct cs_error *err);
+/*
+ * Load and check the blob of key: 0 with *owned (free it) holding the bytes
+ * and payload/n pointing into them, -CS_E_NOTFOUND when there is none,
+ * another error with the reason when the file is unusable.
+ */
+int cs_layer_cache_load_blob(struct cs_layer_cache *c, const char *key, void **owned,
+			     const void **payload, size_t *n, struct cs_error *err);
+
 struct cs_layer_cache_stats {
 	uint64_t records;
 	uint64_t bytes;	     /* of the records */

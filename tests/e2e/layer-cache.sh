@@ -235,6 +235,138 @@ check "scan image (warm): layer 0 from cache" grep -q "layer 0 from cache" "$T_T
 check "scan image: cold, warm and uncached reports are identical" \
 	sh -c "cmp '$T_TMP/s0.json' '$T_TMP/s1.json' && cmp '$T_TMP/s0.json' '$T_TMP/s2.json'"
 
+# --- the analysers' results are cached per layer too --------------------
+# secret, malware and config keep what they found in each layer under the
+# layer's diff_id and their identity (rules' content, caps): a warm scan
+# opens no layer and prints what --no-cache prints; changed rules miss; an
+# image on a cached base reads only its new layer; a corrupt blob is a miss.
+if command -v podman >/dev/null && [ "$(id -u)" -eq 0 ] &&
+	t_podman pull --quiet "oci-archive:$(fixture alpine-3.20.oci.tar)" >/dev/null &&
+	t_podman tag "$(t_podman images -q | head -1)" localhost/alpine:3.20; then
+	actx=$T_TMP/actx
+	mkdir -p "$actx"
+	printf '%s%s' 'X5O!P%@AP[4\PZX54(P^)7CC)7}$' 'EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*' >"$actx/eicar.com"
+	# an AWS key id assembled here, so that the repository holds none
+	printf 'aws_access_key_id = %s%s\n' AKIA 'Q3EGRIMZ4XKT7WLN' >"$actx/credentials"
+	printf 'payload acme-implant-7f3a trailer\n' >"$actx/implant.bin"
+	printf 'token = "%s%s"\n' 'ghp_' 'x7Kq2Lm9Pz4Rt8Vw3Yb6Nc1Df5Gh0Jk2Ms7Qa' >"$actx/app.cfg"
+	cat >"$actx/Containerfile" <<'CF'
+FROM localhost/alpine:3.20
+COPY eicar.com /opt/eicar.com
+COPY credentials /root/.aws/credentials
+COPY implant.bin /usr/local/bin/implant.bin
+RUN rm /opt/eicar.com && echo 'toor:x:0:0:root:/root:/bin/sh' >>/etc/passwd
+CF
+	printf 'FROM localhost/planted:1\nCOPY app.cfg /srv/app.cfg\n' >"$actx/Containerfile.app"
+	if t_podman build --quiet --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -t localhost/planted:1 -f "$actx/Containerfile" "$actx" >"$T_TMP/abuild.log" 2>&1 &&
+		t_podman build --quiet --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -t localhost/app:1 -f "$actx/Containerfile.app" "$actx" >>"$T_TMP/abuild.log" 2>&1 &&
+		t_podman save --quiet --format oci-archive -o "$T_TMP/planted.tar" localhost/planted:1 &&
+		t_podman save --quiet --format oci-archive -o "$T_TMP/app.tar" localhost/app:1; then
+		ac=$T_TMP/an-cache
+		pl="oci-archive:$T_TMP/planted.tar"
+		# an_json OUT ARGS...: the JSON report without its timestamp; stderr to OUT.err
+		an_json() {
+			local out=$1
+			shift
+			"$CUSTOMS" --debug scan image -f json --scanners secret,malware,config "$@" \
+				2>"$out.err" | grep -v '"generated"' >"$out"
+		}
+		nl=$(python3 -c 'import json,sys,tarfile
+t = tarfile.open(sys.argv[1])
+ix = json.load(t.extractfile("index.json"))
+m = json.load(t.extractfile("blobs/sha256/" + ix["manifests"][0]["digest"].split(":")[1]))
+print(len(m["layers"]))' "$T_TMP/planted.tar")
+		an_json "$T_TMP/a-ref.json" --no-cache "$pl"
+		check "analysers: the planted image has secret, malware and config issues, one deleted" \
+			test "$(json_get "sorted(set(i['kind'] for i in d['issues'])), any(i.get('deleted') for i in d['issues'])" <"$T_TMP/a-ref.json")" = \
+			"(['config', 'malware', 'secret'], True)"
+		an_json "$T_TMP/a-cold.json" --cache-dir "$ac" "$pl"
+		check "analysers (cold): each analyser's results of each of the $nl layers are stored" \
+			test "$(grep -c 'layer [0-9]*: [a-z]* results cached (' "$T_TMP/a-cold.json.err")" = $((3 * nl))
+		check "analysers (cold): output equals --no-cache" cmp "$T_TMP/a-ref.json" "$T_TMP/a-cold.json"
+		an_json "$T_TMP/a-warm.json" --cache-dir "$ac" "$pl"
+		check "analysers (warm): every layer from cache" \
+			test "$(grep -c 'layer [0-9]* from cache (' "$T_TMP/a-warm.json.err")" = "$nl"
+		check "analysers (warm): every analyser's results from cache" \
+			test "$(grep -c 'results from cache (' "$T_TMP/a-warm.json.err")" = $((3 * nl))
+		check "analysers (warm): nothing stored again" test -z "$(grep ' cached (' "$T_TMP/a-warm.json.err")"
+		check "analysers (warm): output identical to --no-cache (diff)" diff -u "$T_TMP/a-ref.json" "$T_TMP/a-warm.json"
+
+		# changed YARA rules: malware misses, secret and config still hit
+		mkdir -p "$T_TMP/yr"
+		cat >"$T_TMP/yr/acme.yar" <<'YAR'
+rule Acme_Implant {
+  meta:
+    severity = "critical"
+  strings:
+    $m = "acme-implant-"
+  condition:
+    $m
+}
+YAR
+		an_json "$T_TMP/y1.json" --cache-dir "$ac" --yara-rules "$T_TMP/yr" "$pl"
+		check "YARA rules added: the malware results miss, the others hit" sh -c \
+			"! grep -q 'malware results from cache' '$T_TMP/y1.json.err' && test \$(grep -c 'secret results from cache' '$T_TMP/y1.json.err') = $nl"
+		check "... and the rule fires" grep -q 'Acme_Implant"' "$T_TMP/y1.json"
+		an_json "$T_TMP/y2.json" --cache-dir "$ac" --yara-rules "$T_TMP/yr" "$pl"
+		check "the same rules again: every layer from cache" \
+			test "$(grep -c 'layer [0-9]* from cache (' "$T_TMP/y2.json.err")" = "$nl"
+		sed -i 's/acme-implant-/acme-implant-7/' "$T_TMP/yr/acme.yar"
+		an_json "$T_TMP/y3.json" --cache-dir "$ac" --yara-rules "$T_TMP/yr" "$pl"
+		check "a YARA rule file's content changed: malware misses" \
+			sh -c "! grep -q 'malware results from cache' '$T_TMP/y3.json.err'"
+		an_json "$T_TMP/y3-ref.json" --no-cache --yara-rules "$T_TMP/yr" "$pl"
+		check "... output equals --no-cache" cmp "$T_TMP/y3-ref.json" "$T_TMP/y3.json"
+
+		# a secret rules file, then the same file changed
+		printf '[[rules]]\nid = "acme-token"\nregex = """acme-implant-[0-9a-f]{4}"""\n' >"$T_TMP/sr.toml"
+		an_json "$T_TMP/s1.json" --cache-dir "$ac" --secret-config "$T_TMP/sr.toml" "$pl"
+		an_json "$T_TMP/s2.json" --cache-dir "$ac" --secret-config "$T_TMP/sr.toml" "$pl"
+		check "a secret rules file: the second scan hits" \
+			test "$(grep -c 'secret results from cache' "$T_TMP/s2.json.err")" = "$nl"
+		printf '[[rules]]\nid = "acme-token"\nregex = """acme-implant-[0-9a-f]{3}"""\n' >"$T_TMP/sr.toml"
+		an_json "$T_TMP/s3.json" --cache-dir "$ac" --secret-config "$T_TMP/sr.toml" "$pl"
+		check "the secret rules file changed: secret misses" \
+			sh -c "! grep -q 'secret results from cache' '$T_TMP/s3.json.err'"
+		an_json "$T_TMP/s3-ref.json" --no-cache --secret-config "$T_TMP/sr.toml" "$pl"
+		check "... output equals --no-cache" cmp "$T_TMP/s3-ref.json" "$T_TMP/s3.json"
+
+		# an image on the cached one: only its new layer is read
+		an_json "$T_TMP/app.json" --cache-dir "$ac" "oci-archive:$T_TMP/app.tar"
+		check "an image sharing the base: its $nl base layers from cache" \
+			test "$(grep -c 'layer [0-9]* from cache (' "$T_TMP/app.json.err")" = "$nl"
+		check "... only its new layer is read and stored" \
+			sh -c "grep -q 'layer $nl cached (' '$T_TMP/app.json.err' && test \$(grep -c ' cached (' '$T_TMP/app.json.err') = 4"
+		an_json "$T_TMP/app-ref.json" --no-cache "oci-archive:$T_TMP/app.tar"
+		check "... output equals --no-cache" cmp "$T_TMP/app-ref.json" "$T_TMP/app.json"
+		check "... which finds the new layer's token" grep -q '"srv/app.cfg"' "$T_TMP/app.json"
+
+		# corrupt blobs: a miss, the layer read, the blob rewritten, never a crash
+		skey=$(sed -n 's/.*layer 1: secret results cached (\([0-9a-f]*\),.*/\1/p' "$T_TMP/a-cold.json.err")
+		mkey=$(sed -n 's/.*layer 1: malware results cached (\([0-9a-f]*\),.*/\1/p' "$T_TMP/a-cold.json.err")
+		ckey=$(sed -n 's/.*layer 1: config results cached (\([0-9a-f]*\),.*/\1/p' "$T_TMP/a-cold.json.err")
+		printf 'garbage' | dd of="$ac/$skey" bs=1 seek=100 conv=notrunc status=none
+		truncate -s 50 "$ac/$mkey"
+		cp "$ac/$skey" "$ac/$ckey" # another key's (and corrupt) blob
+		an_json "$T_TMP/c1.json" --cache-dir "$ac" "$pl"
+		check "corrupt blobs: the scan succeeds with output identical to --no-cache" \
+			cmp "$T_TMP/a-ref.json" "$T_TMP/c1.json"
+		check "... each is ignored with its reason" sh -c \
+			"grep -q 'layer 1: ignoring the cached secret results: .*checksum mismatch' '$T_TMP/c1.json.err' &&
+			 grep -q 'layer 1: ignoring the cached malware results: .*truncated blob' '$T_TMP/c1.json.err' &&
+			 grep -q 'layer 1: ignoring the cached config results' '$T_TMP/c1.json.err'"
+		check "... layer 1 is read and the three blobs rewritten" sh -c \
+			"! grep -q 'layer 1 from cache' '$T_TMP/c1.json.err' && test \$(grep -c 'layer 1: [a-z]* results cached' '$T_TMP/c1.json.err') = 3"
+		an_json "$T_TMP/c2.json" --cache-dir "$ac" "$pl"
+		check "... then hit again" test "$(grep -c 'layer [0-9]* from cache (' "$T_TMP/c2.json.err")" = "$nl"
+		check "... with identical output" cmp "$T_TMP/a-ref.json" "$T_TMP/c2.json"
+	else
+		echo "# podman build failed: analyser cache checks not run ($(tail -1 "$T_TMP/abuild.log"))"
+	fi
+else
+	echo "# podman missing or not root: analyser cache checks not run"
+fi
+
 # --- a registry image: a cached layer is never downloaded ----------------
 if command -v docker-registry >/dev/null && command -v skopeo >/dev/null; then
 	. "$(dirname "$0")/registry-lib.sh"

@@ -108,6 +108,15 @@ check "--exit-code applies to config issues" test "$RC" = 5
 run lint image --exit-code 5 --severity critical "$bad"
 check "--severity filters what gates" test "$RC" = 0
 
+# the layer cache: a second lint of the same image takes its layers (and the
+# account files the checks read) from the cache and reports the same issues
+expect_ok "lint image (bad), filling a cache" lint image -f json --cache-dir "$T_TMP/lc" "$bad"
+echo "$OUT" | grep -v '"generated"' >"$T_TMP/cold.json"
+OUT=$("$CUSTOMS" --debug lint image -f json --cache-dir "$T_TMP/lc" "$bad" 2>"$T_TMP/warm.err")
+echo "$OUT" | grep -v '"generated"' >"$T_TMP/warm.json"
+check "the second lint reads every layer from the cache" test \
+	"$(grep -c 'from cache' "$T_TMP/warm.err")" -ge 2
+check "and reports exactly the same" cmp -s "$T_TMP/cold.json" "$T_TMP/warm.json"
 expect_ok "lint image (good) as JSON" lint image -f json "$good"
 IDS=$(ids <<<"$OUT")
 for id in CS-IMG-001 CS-IMG-002 CS-IMG-003 CS-IMG-008 CS-IMG-009 CS-IMG-010 CS-IMG-012 \
