@@ -205,6 +205,29 @@ void cs_audit_sort(struct cs_audit *a)
 		qsort(a->suppressed, a->n_suppressed, sizeof(*a->suppressed), check_cmp);
 }
 
+static size_t filter(struct cs_check *v, size_t n, const bool *sev, bool problems_only)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		bool problem = v[i].status == CS_CHECK_FAIL || v[i].status == CS_CHECK_WARN ||
+			       v[i].status == CS_CHECK_MANUAL;
+
+		if ((sev && !sev[v[i].severity]) || (problems_only && !problem)) {
+			check_clear(&v[i]);
+			continue;
+		}
+		v[k++] = v[i];
+	}
+	return k;
+}
+
+void cs_audit_filter(struct cs_audit *a, const bool *sev, bool problems_only)
+{
+	a->n = filter(a->v, a->n, sev, problems_only);
+	a->n_suppressed = filter(a->suppressed, a->n_suppressed, sev, problems_only);
+}
+
 size_t cs_audit_count(const struct cs_audit *a, enum cs_check_status s)
 {
 	size_t n = 0;

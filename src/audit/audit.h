@@ -69,6 +69,12 @@ int cs_audit_add_suppressed(struct cs_audit *a, const struct cs_check *c);
 int cs_audit_warn(struct cs_audit *a, const char *fmt, ...) CS_PRINTF(2, 3);
 /* Stable order: status (fail, warn, manual, info, pass, skip), severity, id, target. */
 void cs_audit_sort(struct cs_audit *a);
+/*
+ * Keep only the results (shown and suppressed) whose severity is selected
+ * (sev[severity]; NULL: all) and, with problems_only, whose status is fail,
+ * warn or manual.
+ */
+void cs_audit_filter(struct cs_audit *a, const bool *sev, bool problems_only);
 /* Results with status s. */
 size_t cs_audit_count(const struct cs_audit *a, enum cs_check_status s);
 /* Any failure whose severity is selected (sev[severity]; NULL: any)? */

@@ -19,10 +19,10 @@
 #include <jansson.h>
 #include "basic/alloc.h"
 #include "image/archive.h"
+#include "image/engine_api.h"
 #include "image/source.h"
 
-#define SMALL_BODY_MAX	(1u << 20)
-#define CONNECT_TIMEOUT 10L
+#define SMALL_BODY_MAX (1u << 20)
 
 struct engine_ctx {
 	void *da; /* docker-archive context over the spool file */
@@ -40,56 +40,6 @@ static void engine_close(void *p)
 	if (c->spool_fd >= 0)
 		close(c->spool_fd);
 	free(c);
-}
-
-static bool is_socket(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
-}
-
-static int find_socket(const struct cs_image_options *opts, char **ret, struct cs_error *err)
-{
-	const char *host = opts->engine_host, *xdg;
-	char *xdg_sock = NULL;
-
-	if (!host || !*host) {
-		host = getenv("DOCKER_HOST");
-		if (host && !*host)
-			host = NULL;
-	}
-	if (host) {
-		if (strncmp(host, "unix://", 7) != 0 || host[7] != '/')
-			return cs_error_set(err, -CS_E_UNSUPPORTED,
-					    "engine host '%s' is not supported: want unix:///PATH",
-					    host);
-		*ret = cs_strdup(host + 7);
-		return *ret ? 0 : -ENOMEM;
-	}
-	if (is_socket("/var/run/docker.sock")) {
-		*ret = cs_strdup("/var/run/docker.sock");
-		return *ret ? 0 : -ENOMEM;
-	}
-	if (is_socket("/run/podman/podman.sock")) {
-		*ret = cs_strdup("/run/podman/podman.sock");
-		return *ret ? 0 : -ENOMEM;
-	}
-	xdg = getenv("XDG_RUNTIME_DIR");
-	if (xdg && *xdg == '/') {
-		xdg_sock = cs_asprintf("%s/podman/podman.sock", xdg);
-		if (!xdg_sock)
-			return -ENOMEM;
-		if (is_socket(xdg_sock)) {
-			*ret = xdg_sock;
-			return 0;
-		}
-		free(xdg_sock);
-	}
-	return cs_error_set(err, -CS_E_NOTFOUND,
-			    "no container engine socket found (tried /var/run/docker.sock, "
-			    "/run/podman/podman.sock, $XDG_RUNTIME_DIR/podman/podman.sock); "
-			    "use --engine unix:///PATH");
 }
 
 /*
@@ -129,113 +79,6 @@ static int encode_name(const char *name, struct cs_buf *out, struct cs_error *er
 	return 0;
 }
 
-/* --- HTTP over the socket --- */
-
-struct sink {
-	struct cs_buf *buf; /* small bodies */
-	int fd;		    /* or a spool file */
-	uint64_t written, max;
-	int error; /* why the transfer was aborted */
-};
-
-static size_t sink_write(char *p, size_t size, size_t nmemb, void *ud)
-{
-	struct sink *s = ud;
-	size_t n = size * nmemb;
-
-	if (s->buf) {
-		if (cs_buf_append(s->buf, p, n) < 0) {
-			s->error = -CS_E_LIMIT;
-			return 0;
-		}
-		return n;
-	}
-	if (n > s->max - s->written) {
-		s->error = -CS_E_LIMIT;
-		return 0;
-	}
-	for (size_t off = 0; off < n;) {
-		ssize_t w = write(s->fd, p + off, n - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			s->error = w < 0 ? -errno : -EIO;
-			return 0;
-		}
-		off += (size_t)w;
-	}
-	s->written += n;
-	return n;
-}
-
-/* The "message" of an engine error body, or a short placeholder. */
-static char *error_message(const struct cs_buf *body)
-{
-	json_t *root = json_loadb(body->data ? body->data : "", body->len, 0, NULL);
-	json_t *msg = json_object_get(root, "message");
-	char *s = json_is_string(msg) ? cs_strndup(json_string_value(msg), 300) : NULL;
-
-	json_decref(root);
-	if (s)
-		for (char *q = s; *q; q++)
-			if (*q == '\n' || *q == '\r')
-				*q = ' ';
-	return s;
-}
-
-/* GET path; returns the HTTP status (>= 100) or <0 with err set. */
-static int engine_get(const char *socket, const char *path, struct sink *sink, bool long_transfer,
-		      struct cs_error *err)
-{
-	char errbuf[CURL_ERROR_SIZE] = "";
-	char *url;
-	CURL *h;
-	CURLcode cc;
-	long status = 0;
-
-	url = cs_asprintf("http://localhost%s", path);
-	h = curl_easy_init();
-	if (!url || !h) {
-		free(url);
-		if (h)
-			curl_easy_cleanup(h);
-		return -ENOMEM;
-	}
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, socket);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, sink);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	if (long_transfer) {
-		/* an export may take a while; a stalled engine may not */
-		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 300L);
-	} else {
-		curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
-	}
-	cc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(h);
-	free(url);
-	if (cc == CURLE_WRITE_ERROR && sink->error == -CS_E_LIMIT)
-		return cs_error_set(err, -CS_E_LIMIT,
-				    "engine response to 'GET %s' is larger than %llu bytes", path,
-				    (unsigned long long)(sink->buf ? sink->buf->max : sink->max));
-	if (cc == CURLE_WRITE_ERROR && sink->error)
-		return cs_error_errno(err, sink->error, "cannot spool engine response to 'GET %s'",
-				      path);
-	if (cc != CURLE_OK)
-		return cs_error_set(err, -CS_E_NETWORK,
-				    "cannot reach the container engine at '%s': %s", socket,
-				    errbuf[0] ? errbuf : curl_easy_strerror(cc));
-	return (int)status;
-}
-
 static int open_spool(const struct cs_image_options *opts, struct cs_error *err)
 {
 	const char *dir = opts->tmpdir;
@@ -270,7 +113,7 @@ static int open_spool(const struct cs_image_options *opts, struct cs_error *err)
 static int status_error(int status, const char *what, const char *socket, const struct cs_buf *body,
 			struct cs_error *err)
 {
-	char *msg = error_message(body);
+	char *msg = cs_engine_error_message(body);
 	int r = cs_error_set(err, -CS_E_NETWORK, "engine at '%s': %s failed with HTTP %d%s%s",
 			     socket, what, status, msg ? ": " : "", msg ? msg : "");
 
@@ -285,7 +128,7 @@ static int engine_open(const struct cs_ref *ref, const struct cs_image_options *
 	struct engine_ctx *c = NULL;
 	const char *name = ref->engine_name ? ref->engine_name : ref->path;
 	char *socket = NULL, *path = NULL, *label = NULL;
-	struct sink sink = { 0 };
+	struct cs_engine_sink sink = { 0 };
 	int r;
 
 	if (!name)
@@ -293,11 +136,11 @@ static int engine_open(const struct cs_ref *ref, const struct cs_image_options *
 	r = encode_name(name, &enc, err);
 	if (r < 0)
 		goto out;
-	r = find_socket(opts, &socket, err);
+	r = cs_engine_find_socket(opts->engine_host, &socket, err);
 	if (r < 0)
 		goto out;
 	sink.buf = &body;
-	r = engine_get(socket, "/_ping", &sink, false, err);
+	r = cs_engine_get(socket, "/_ping", &sink, false, err);
 	if (r < 0)
 		goto out;
 	if (r != 200) {
@@ -310,7 +153,7 @@ static int engine_open(const struct cs_ref *ref, const struct cs_image_options *
 		r = -ENOMEM;
 		goto out;
 	}
-	r = engine_get(socket, path, &sink, false, err);
+	r = cs_engine_get(socket, path, &sink, false, err);
 	if (r < 0)
 		goto out;
 	if (r == 404) {
@@ -341,7 +184,7 @@ static int engine_open(const struct cs_ref *ref, const struct cs_image_options *
 	memset(&sink, 0, sizeof(sink));
 	sink.fd = c->spool_fd;
 	sink.max = opts->limits.max_total_size;
-	r = engine_get(socket, path, &sink, true, err);
+	r = cs_engine_get(socket, path, &sink, true, err);
 	if (r < 0)
 		goto out;
 	if (r != 200) {

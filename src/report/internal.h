@@ -93,3 +93,24 @@ size_t report_issue_count(const struct cs_issue *v, size_t n, enum cs_issue_kind
  * known; WHERE alone for a setting; "-" when nothing is known. New string, NULL without memory.
  */
 char *report_issue_location(const struct cs_issue *x);
+
+/*
+ * SARIF pieces shared by the scan and the audit reports (report/sarif.c).
+ * report_sarif_rule writes one reportingDescriptor (help as text and
+ * markdown, the level and security-severity of severity, tags tag,
+ * "security" and the severity); tag names the kind of rule.
+ */
+struct cs_json;
+struct cs_buf;
+const char *report_sarif_level(enum cs_severity s);
+void report_sarif_rule(struct cs_json *j, const char *id, const char *name, const char *desc,
+		       const char *url, const struct cs_buf *text, const struct cs_buf *md,
+		       enum cs_severity severity, const char *tag);
+void report_sarif_suppression(struct cs_json *j, const char *why);
+/* markdown inline text and SARIF message text, escaped onto b */
+int report_md_escape(struct cs_buf *b, const char *s);
+int report_sarif_msg_escape(struct cs_buf *b, const char *s);
+/* a relative URI reference for a path (new string, NULL without memory) */
+char *report_path_uri(const char *path);
+#define REPORT_SARIF_SCHEMA \
+	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

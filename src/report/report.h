@@ -64,5 +64,21 @@ int cs_report_cyclonedx(const struct cs_scan_report *rep, FILE *f, struct cs_err
 int cs_report_junit(const struct cs_scan_report *rep, FILE *f, struct cs_error *err);
 int cs_report_html(const struct cs_scan_report *rep, FILE *f, struct cs_error *err);
 
+/*
+ * Configuration audit reports (report/audit.c): the results of one audit
+ * (audit/audit.h) as a table, JSON (CS_AUDIT_SCHEMA, docs/AUDIT.md), SARIF
+ * 2.1.0 (one rule per check id) or JUnit XML (one testcase per result).
+ */
+#define CS_AUDIT_SCHEMA "customs.audit/v1"
+struct cs_audit;
+struct cs_audit_report_options {
+	size_t width;	       /* table: terminal width, 0 for unlimited */
+	bool colour;	       /* table: ANSI colours */
+	const char *generated; /* RFC 3339 time, or NULL (now) */
+};
+/* table, json, sarif, junit; -ENOTSUP (err set) for the others */
+int cs_report_audit(enum cs_report_format format, const struct cs_audit *a,
+		    const struct cs_audit_report_options *opts, FILE *f, struct cs_error *err);
+
 /* Helpers for the writers */
 const char *cs_report_now(char *buf, size_t n); /* RFC 3339 UTC, NULL on failure */

@@ -868,3 +868,36 @@ out:
 	free(s.irules);
 	return r < 0 ? cs_error_errno(err, r, "cannot write the SARIF report") : 0;
 }
+
+/* The pieces report/audit.c shares (report/internal.h) */
+const char *report_sarif_level(enum cs_severity s)
+{
+	return level_of(s);
+}
+
+void report_sarif_rule(struct cs_json *j, const char *id, const char *name, const char *desc,
+		       const char *url, const struct cs_buf *text, const struct cs_buf *md,
+		       enum cs_severity severity, const char *tag)
+{
+	rule_object(j, id, name, desc, url, text, md, severity, 0, tag);
+}
+
+void report_sarif_suppression(struct cs_json *j, const char *why)
+{
+	write_suppression(j, why);
+}
+
+int report_md_escape(struct cs_buf *b, const char *s)
+{
+	return md_escape(b, s);
+}
+
+int report_sarif_msg_escape(struct cs_buf *b, const char *s)
+{
+	return msg_escape(b, s);
+}
+
+char *report_path_uri(const char *path)
+{
+	return path_uri(path);
+}
