@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Sensor overhead: wall time of a syscall-heavy workload (20,000 open/close
+# pairs + 2,000 fork/exec of /bin/true, bench/sensor-workload.c) with
+# `customs runtime watch` running against the same workload without it,
+# alternating runs side by side in this run. Two watches: every event
+# decoded, enriched and written as JSON to /dev/null; and a watch of one
+# container, where the host's events (the workload's) stop in the kernel
+# (the cost of the BPF programs alone). Prints both medians, their ratio, and the
+# sensor's event and drop counts. Needs root. Measures, never asserts.
+# A third watch loads Falco's rules (--rules, RULES env or the shared
+# falco_rules.yaml): only the syscalls the rules need are attached, every
+# event is evaluated, alerts go to a file.
+#
+#   bench/sensor.sh BUILD [RUNS] [OPENS] [EXECS]
+set -euo pipefail
+
+build=$(cd "${1:?usage: bench/sensor.sh BUILD [RUNS] [OPENS] [EXECS]}" && pwd)
+runs=${2:-5}
+opens=${3:-20000}
+execs=${4:-2000}
+customs=$build/src/cli/customs
+work=$build/bench/sensor-workload
+
+[ "$(id -u)" -eq 0 ] || { echo "bench/sensor.sh: needs root (eBPF)" >&2; exit 2; }
+[ -x "$work" ] || ninja -C "$build" bench/sensor-workload >/dev/null
+[ -x "$customs" ] || { echo "bench/sensor.sh: no $customs" >&2; exit 2; }
+tmp=$(mktemp -d)
+trap 'kill $watcher 2>/dev/null; rm -rf "$tmp"' EXIT
+watcher=
+
+secs() { # wall seconds of one workload run
+	local s e
+	s=$(date +%s.%N)
+	"$work" "$opens" "$execs"
+	e=$(date +%s.%N)
+	echo "$e - $s" | bc -l
+}
+median() { sort -n | sed -n "$(((runs + 1) / 2))p"; }
+
+start_watch() {
+	: >"$tmp/err"
+	"$customs" runtime watch -o /dev/null "$@" 2>"$tmp/err" &
+	watcher=$!
+	for _ in $(seq 200); do
+		grep -q "watching:" "$tmp/err" && return 0
+		sleep 0.05
+	done
+	echo "bench/sensor.sh: the sensor did not start: $(cat "$tmp/err")" >&2
+	exit 3
+}
+stop_watch() {
+	kill -INT "$watcher"
+	wait "$watcher" || true
+	watcher=
+}
+
+"$work" 2000 200 # warm the page cache
+rules=${RULES:-${CUSTOMS_SHARED:-/work/shared/data}/rules/falco/falco_rules.yaml}
+base=() with=() kern=() rul=()
+for _ in $(seq "$runs"); do
+	base+=("$(secs)")
+	start_watch
+	with+=("$(secs)")
+	stop_watch
+	summary=$(sed -n 's/^customs: \(.*events printed.*\)/\1/p' "$tmp/err")
+	# only a container's events: the host's (this workload's) stop in the kernel
+	start_watch --container customs-bench-no-such-container
+	kern+=("$(secs)")
+	stop_watch
+	ksummary=$(sed -n 's/^customs: \(.*events printed.*\)/\1/p' "$tmp/err")
+	if [ -f "$rules" ]; then
+		start_watch --rules "$rules" --alerts-to "file:$tmp/alerts.jsonl"
+		rul+=("$(secs)")
+		stop_watch
+		rsummary=$(sed -n 's/^customs: \(.*events evaluated.*\)/\1/p' "$tmp/err")
+	fi
+done
+b=$(printf '%s\n' "${base[@]}" | median)
+w=$(printf '%s\n' "${with[@]}" | median)
+k=$(printf '%s\n' "${kern[@]}" | median)
+printf 'workload: %s open/close + %s fork/exec of /bin/true, %s runs each\n' "$opens" "$execs" "$runs"
+printf 'without the sensor:                 %7.3f s\n' "$b"
+printf 'runtime watch (every event, JSON):  %7.3f s   ratio %6.3f\n' "$w" "$(echo "$w / $b" | bc -l)"
+printf 'runtime watch --container (host events dropped in the kernel):\n'
+printf '                                    %7.3f s   ratio %6.3f\n' "$k" "$(echo "$k / $b" | bc -l)"
+if [ "${#rul[@]}" -gt 0 ]; then
+	r=$(printf '%s\n' "${rul[@]}" | median)
+	printf 'runtime watch --rules (Falco rules, alerts to a file):\n'
+	printf '                                    %7.3f s   ratio %6.3f\n' "$r" "$(echo "$r / $b" | bc -l)"
+	printf 'last --rules watch: %s\n' "$rsummary"
+fi
+printf 'last full watch: %s\n' "$summary"
+printf 'last --container watch: %s\n' "$ksummary"

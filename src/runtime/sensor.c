@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The sensor's loader (sensor.h): opens the bpftool skeleton of
+ * bpf/sensor.bpf.c, picks each hook's flavour, loads, attaches every
+ * program explicitly (this bpftool's skeletons have no auto-attach) and
+ * polls the ring buffer. This is the privileged part of `runtime watch`:
+ * it parses nothing from images or the network.
+ *
+ * Flavours, best first: process hooks run as BTF tracepoints (tp_btf:
+ * typed arguments, no tracefs) and fall back to classic tracepoints when
+ * the kernel refuses them; syscalls use per-syscall tracepoints. BPF-LSM
+ * and fentry are refused on these kernels (lockdown), and the sensor has no
+ * hook that needs them, so they are not tried.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "basic/alloc.h"
+#include "basic/log.h"
+#include "runtime/bpf/sensor.h"
+#include "runtime/bpf/sensor.skel.h"
+#include "runtime/sensor.h"
+
+struct hook {
+	const char *name;
+	unsigned cls;
+	enum cs_rt_evt_type evt; /* the event type it reports; 0 for the process hooks */
+	const char *btf_prog;	 /* tp_btf flavour, or NULL */
+	const char *tp_prog;	 /* tracepoint flavour (enter for syscalls) */
+	const char *tp_exit;	 /* the exit tracepoint's program for syscalls */
+	const char *tp_event;	 /* events/<category>/<name> that must exist */
+};
+
+static const struct hook hooks[] = {
+	{ "exec", CS_SENSOR_CLASS_PROCESS, 0, "exec_btf", "exec_tp", NULL,
+	  "sched/sched_process_exec" },
+	{ "exit", CS_SENSOR_CLASS_PROCESS, 0, "exit_btf", "exit_tp", NULL,
+	  "sched/sched_process_exit" },
+	{ "fork", CS_SENSOR_CLASS_PROCESS, 0, "fork_btf", "fork_tp", NULL,
+	  "sched/sched_process_fork" },
+	{ "open", CS_SENSOR_CLASS_FILE, CS_RT_EVT_OPEN, NULL, "open_enter_tp", "open_exit_tp",
+	  "syscalls/sys_enter_open" },
+	{ "openat", CS_SENSOR_CLASS_FILE, CS_RT_EVT_OPENAT, NULL, "openat_enter", "openat_exit",
+	  "syscalls/sys_enter_openat" },
+	{ "openat2", CS_SENSOR_CLASS_FILE, CS_RT_EVT_OPENAT2, NULL, "openat2_enter", "openat2_exit",
+	  "syscalls/sys_enter_openat2" },
+	{ "creat", CS_SENSOR_CLASS_FILE, CS_RT_EVT_CREAT, NULL, "creat_enter", "creat_exit",
+	  "syscalls/sys_enter_creat" },
+	{ "connect", CS_SENSOR_CLASS_NET, CS_RT_EVT_CONNECT, NULL, "connect_enter", "connect_exit",
+	  "syscalls/sys_enter_connect" },
+	{ "accept", CS_SENSOR_CLASS_NET, CS_RT_EVT_ACCEPT, NULL, "accept_enter_tp",
+	  "accept_exit_tp", "syscalls/sys_enter_accept" },
+	{ "accept4", CS_SENSOR_CLASS_NET, CS_RT_EVT_ACCEPT4, NULL, "accept4_enter", "accept4_exit",
+	  "syscalls/sys_enter_accept4" },
+	{ "bind", CS_SENSOR_CLASS_NET, CS_RT_EVT_BIND, NULL, "bind_enter", "bind_exit",
+	  "syscalls/sys_enter_bind" },
+	{ "listen", CS_SENSOR_CLASS_NET, CS_RT_EVT_LISTEN, NULL, "listen_enter", "listen_exit",
+	  "syscalls/sys_enter_listen" },
+	{ "unlink", CS_SENSOR_CLASS_FILE, CS_RT_EVT_UNLINK, NULL, "unlink_sys_enter",
+	  "unlink_sys_exit", "syscalls/sys_enter_unlink" },
+	{ "unlinkat", CS_SENSOR_CLASS_FILE, CS_RT_EVT_UNLINKAT, NULL, "unlinkat_sys_enter",
+	  "unlinkat_sys_exit", "syscalls/sys_enter_unlinkat" },
+	{ "rename", CS_SENSOR_CLASS_FILE, CS_RT_EVT_RENAME, NULL, "rename_sys_enter",
+	  "rename_sys_exit", "syscalls/sys_enter_rename" },
+	{ "renameat", CS_SENSOR_CLASS_FILE, CS_RT_EVT_RENAMEAT, NULL, "renameat_sys_enter",
+	  "renameat_sys_exit", "syscalls/sys_enter_renameat" },
+	{ "renameat2", CS_SENSOR_CLASS_FILE, CS_RT_EVT_RENAMEAT2, NULL, "renameat2_sys_enter",
+	  "renameat2_sys_exit", "syscalls/sys_enter_renameat2" },
+	{ "chmod", CS_SENSOR_CLASS_FILE, CS_RT_EVT_CHMOD, NULL, "chmod_sys_enter", "chmod_sys_exit",
+	  "syscalls/sys_enter_chmod" },
+	{ "fchmod", CS_SENSOR_CLASS_FILE, CS_RT_EVT_FCHMOD, NULL, "fchmod_sys_enter",
+	  "fchmod_sys_exit", "syscalls/sys_enter_fchmod" },
+	{ "fchmodat", CS_SENSOR_CLASS_FILE, CS_RT_EVT_FCHMODAT, NULL, "fchmodat_sys_enter",
+	  "fchmodat_sys_exit", "syscalls/sys_enter_fchmodat" },
+	{ "mkdir", CS_SENSOR_CLASS_FILE, CS_RT_EVT_MKDIR, NULL, "mkdir_sys_enter", "mkdir_sys_exit",
+	  "syscalls/sys_enter_mkdir" },
+	{ "mkdirat", CS_SENSOR_CLASS_FILE, CS_RT_EVT_MKDIRAT, NULL, "mkdirat_sys_enter",
+	  "mkdirat_sys_exit", "syscalls/sys_enter_mkdirat" },
+	{ "symlink", CS_SENSOR_CLASS_FILE, CS_RT_EVT_SYMLINK, NULL, "symlink_sys_enter",
+	  "symlink_sys_exit", "syscalls/sys_enter_symlink" },
+	{ "symlinkat", CS_SENSOR_CLASS_FILE, CS_RT_EVT_SYMLINKAT, NULL, "symlinkat_sys_enter",
+	  "symlinkat_sys_exit", "syscalls/sys_enter_symlinkat" },
+	{ "link", CS_SENSOR_CLASS_FILE, CS_RT_EVT_LINK, NULL, "link_sys_enter", "link_sys_exit",
+	  "syscalls/sys_enter_link" },
+	{ "linkat", CS_SENSOR_CLASS_FILE, CS_RT_EVT_LINKAT, NULL, "linkat_sys_enter",
+	  "linkat_sys_exit", "syscalls/sys_enter_linkat" },
+	{ "dup", CS_SENSOR_CLASS_FILE, CS_RT_EVT_DUP, NULL, "dup_sys_enter", "dup_sys_exit",
+	  "syscalls/sys_enter_dup" },
+	{ "dup2", CS_SENSOR_CLASS_FILE, CS_RT_EVT_DUP2, NULL, "dup2_sys_enter", "dup2_sys_exit",
+	  "syscalls/sys_enter_dup2" },
+	{ "dup3", CS_SENSOR_CLASS_FILE, CS_RT_EVT_DUP3, NULL, "dup3_sys_enter", "dup3_sys_exit",
+	  "syscalls/sys_enter_dup3" },
+	{ "socket", CS_SENSOR_CLASS_NET, CS_RT_EVT_SOCKET, NULL, "socket_sys_enter",
+	  "socket_sys_exit", "syscalls/sys_enter_socket" },
+	{ "ptrace", CS_SENSOR_CLASS_PRIV, CS_RT_EVT_PTRACE, NULL, "ptrace_sys_enter",
+	  "ptrace_sys_exit", "syscalls/sys_enter_ptrace" },
+	{ "memfd_create", CS_SENSOR_CLASS_PRIV, CS_RT_EVT_MEMFD_CREATE, NULL,
+	  "memfd_create_sys_enter", "memfd_create_sys_exit", "syscalls/sys_enter_memfd_create" },
+	{ "mount", CS_SENSOR_CLASS_PRIV, CS_RT_EVT_MOUNT, NULL, "mount_sys_enter", "mount_sys_exit",
+	  "syscalls/sys_enter_mount" },
+	{ "umount2", CS_SENSOR_CLASS_PRIV, CS_RT_EVT_UMOUNT2, NULL, "umount_sys_enter",
+	  "umount_sys_exit", "syscalls/sys_enter_umount" },
+	{ "bpf", CS_SENSOR_CLASS_PRIV, CS_RT_EVT_BPF, NULL, "bpf_sys_enter", "bpf_sys_exit",
+	  "syscalls/sys_enter_bpf" },
+	{ "init_module", CS_SENSOR_CLASS_PRIV, CS_RT_EVT_INIT_MODULE, NULL, "init_module_sys_enter",
+	  "init_module_sys_exit", "syscalls/sys_enter_init_module" },
+	{ "finit_module", CS_SENSOR_CLASS_PRIV, CS_RT_EVT_FINIT_MODULE, NULL,
+	  "finit_module_sys_enter", "finit_module_sys_exit", "syscalls/sys_enter_finit_module" },
+	{ "setns", CS_SENSOR_CLASS_PRIV, CS_RT_EVT_SETNS, NULL, "setns_sys_enter", "setns_sys_exit",
+	  "syscalls/sys_enter_setns" },
+	{ "unshare", CS_SENSOR_CLASS_PRIV, CS_RT_EVT_UNSHARE, NULL, "unshare_sys_enter",
+	  "unshare_sys_exit", "syscalls/sys_enter_unshare" },
+	{ "setuid", CS_SENSOR_CLASS_PRIV, CS_RT_EVT_SETUID, NULL, "setuid_sys_enter",
+	  "setuid_sys_exit", "syscalls/sys_enter_setuid" },
+	{ "setgid", CS_SENSOR_CLASS_PRIV, CS_RT_EVT_SETGID, NULL, "setgid_sys_enter",
+	  "setgid_sys_exit", "syscalls/sys_enter_setgid" },
+	{ "setreuid", CS_SENSOR_CLASS_PRIV, CS_RT_EVT_SETREUID, NULL, "setreuid_sys_enter",
+	  "setreuid_sys_exit", "syscalls/sys_enter_setreuid" },
+	{ "setregid", CS_SENSOR_CLASS_PRIV, CS_RT_EVT_SETREGID, NULL, "setregid_sys_enter",
+	  "setregid_sys_exit", "syscalls/sys_enter_setregid" },
+	{ "setresuid", CS_SENSOR_CLASS_PRIV, CS_RT_EVT_SETRESUID, NULL, "setresuid_sys_enter",
+	  "setresuid_sys_exit", "syscalls/sys_enter_setresuid" },
+	{ "setresgid", CS_SENSOR_CLASS_PRIV, CS_RT_EVT_SETRESGID, NULL, "setresgid_sys_enter",
+	  "setresgid_sys_exit", "syscalls/sys_enter_setresgid" },
+	{ "capset", CS_SENSOR_CLASS_PRIV, CS_RT_EVT_CAPSET, NULL, "capset_sys_enter",
+	  "capset_sys_exit", "syscalls/sys_enter_capset" },
+};
+#define N_HOOKS (sizeof(hooks) / sizeof(hooks[0]))
+
+enum flavour { FL_OFF = 0, FL_BTF, FL_TP };
+
+struct cs_sensor {
+	struct sensor_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_link *links[2 * N_HOOKS];
+	size_t n_links;
+	enum flavour active[N_HOOKS];
+	char active_desc[2048];
+	char missing_desc[512];
+	cs_sensor_record_fn fn;
+	void *ud;
+	int cb_error;
+};
+
+bool cs_sensor_available(void)
+{
+	return true;
+}
+
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	static char msg[1 << 16]; /* verifier logs are long */
+	size_t n;
+
+	if (level == LIBBPF_DEBUG && cs_log_get_level() < CS_LOG_DEBUG)
+		return 0;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	if (n > 900) /* a verifier log: whole, not cut by the log line's bound */
+		fprintf(stderr, "libbpf: %s\n", msg);
+	else
+		cs_log(CS_LOG_DEBUG, "libbpf: %s", msg);
+	return 0;
+}
+
+static const char *tracefs_dir(void)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	struct stat st;
+
+	for (size_t i = 0; i < 2; i++) {
+		char p[64];
+
+		snprintf(p, sizeof(p), "%s/events", dirs[i]);
+		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			return dirs[i];
+	}
+	return NULL;
+}
+
+/* tracefs, mounted when absent (tracepoints are found through it). */
+static const char *ensure_tracefs(void)
+{
+	const char *d = tracefs_dir();
+
+	if (d)
+		return d;
+	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) == 0)
+		cs_log(CS_LOG_INFO, "mounted tracefs on /sys/kernel/tracing");
+	return tracefs_dir();
+}
+
+static bool tracepoint_exists(const char *tracefs, const char *event)
+{
+	char p[256];
+	struct stat st;
+
+	if (!tracefs)
+		return false;
+	snprintf(p, sizeof(p), "%s/events/%s", tracefs, event);
+	return stat(p, &st) == 0;
+}
+
+static void set_autoload(struct sensor_bpf *skel, const char *name, bool on)
+{
+	struct bpf_program *p;
+
+	if (!name)
+		return;
+	p = bpf_object__find_program_by_name(skel->obj, name);
+	if (p)
+		bpf_program__set_autoload(p, on);
+}
+
+/* Open and load the skeleton with each hook's flavour from want[]. */
+static int try_load(struct cs_sensor *s, const struct cs_sensor_options *o,
+		    const enum flavour *want, struct cs_error *err)
+{
+	struct sensor_bpf *skel = sensor_bpf__open();
+	int r;
+
+	if (!skel)
+		return cs_error_errno(err, errno, "cannot open the eBPF sensor object");
+	skel->rodata->self_tgid = o->self_tgid ? o->self_tgid : (uint32_t)getpid();
+	skel->rodata->filter_cgroups = o->n_cgroups > 0;
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		set_autoload(skel, hooks[i].btf_prog, want[i] == FL_BTF);
+		set_autoload(skel, hooks[i].tp_prog, want[i] == FL_TP);
+		set_autoload(skel, hooks[i].tp_exit, want[i] == FL_TP);
+	}
+	r = sensor_bpf__load(skel);
+	if (r) {
+		sensor_bpf__destroy(skel);
+		return cs_error_errno(err, r, "cannot load the eBPF sensor");
+	}
+	s->skel = skel;
+	memcpy(s->active, want, sizeof(s->active));
+	return 0;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct cs_sensor *s = ctx;
+	int r = s->fn(s->ud, data, size);
+
+	if (r < 0) {
+		s->cb_error = r;
+		return r;
+	}
+	return 0;
+}
+
+int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
+		   struct cs_error *err)
+{
+	struct cs_sensor_options o = opts ? *opts : (struct cs_sensor_options){ 0 };
+	enum flavour want[N_HOOKS];
+	struct cs_sensor *s;
+	const char *tracefs;
+	bool any_btf = false;
+	size_t len = 0;
+	int r;
+
+	if (!o.classes)
+		o.classes = CS_SENSOR_CLASS_ALL;
+	if (geteuid() != 0)
+		return cs_error_set(err, -EPERM,
+				    "the eBPF sensor needs root (CAP_BPF and CAP_PERFMON)");
+	libbpf_set_print(libbpf_log);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	tracefs = ensure_tracefs();
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		const struct hook *h = &hooks[i];
+
+		want[i] = FL_OFF;
+		if (!(o.classes & h->cls))
+			continue;
+		if (h->evt && o.evtypes && !((o.evtypes[h->evt / 64] >> (h->evt % 64)) & 1))
+			continue; /* no loaded rule needs it */
+		if (h->btf_prog) {
+			want[i] = FL_BTF;
+			any_btf = true;
+		} else if (tracepoint_exists(tracefs, h->tp_event)) {
+			want[i] = FL_TP;
+		} else {
+			size_t ml = strlen(s->missing_desc);
+
+			snprintf(s->missing_desc + ml, sizeof(s->missing_desc) - ml, "%s%s",
+				 ml ? " " : "", h->name);
+		}
+	}
+	r = try_load(s, &o, want, err);
+	if (r < 0 && any_btf) {
+		/* the kernel refused BTF tracepoints: classic ones for every hook */
+		cs_log(CS_LOG_INFO, "tp_btf programs refused (%s): falling back to tracepoints",
+		       err ? err->msg : "");
+		for (size_t i = 0; i < N_HOOKS; i++)
+			if (want[i] == FL_BTF)
+				want[i] = tracepoint_exists(tracefs, hooks[i].tp_event) ? FL_TP
+											: FL_OFF;
+		if (err)
+			cs_error_clear(err);
+		r = try_load(s, &o, want, err);
+	}
+	if (r < 0)
+		goto fail;
+	for (size_t i = 0; i < o.n_cgroups; i++) {
+		uint8_t one = 1;
+
+		if (bpf_map__update_elem(s->skel->maps.cgroups, &o.cgroups[i], sizeof(uint64_t),
+					 &one, sizeof(one), BPF_ANY)) {
+			r = cs_error_errno(err, errno, "cannot set the sensor's cgroup filter");
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		const char *names[2] = { NULL, NULL };
+
+		if (s->active[i] == FL_BTF)
+			names[0] = hooks[i].btf_prog;
+		else if (s->active[i] == FL_TP) {
+			names[0] = hooks[i].tp_prog;
+			names[1] = hooks[i].tp_exit;
+		}
+		for (int k = 0; k < 2 && names[k]; k++) {
+			struct bpf_program *p =
+				bpf_object__find_program_by_name(s->skel->obj, names[k]);
+			struct bpf_link *l = p ? bpf_program__attach(p) : NULL;
+
+			if (!l) {
+				r = cs_error_errno(err, errno ? errno : ENOENT,
+						   "cannot attach sensor program '%s' (%s)",
+						   names[k], hooks[i].name);
+				goto fail;
+			}
+			s->links[s->n_links++] = l;
+		}
+	}
+	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_record, s, NULL);
+	if (!s->rb) {
+		r = cs_error_errno(err, errno, "cannot open the sensor's ring buffer");
+		goto fail;
+	}
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		int n;
+
+		if (s->active[i] == FL_OFF)
+			continue;
+		n = snprintf(s->active_desc + len, sizeof(s->active_desc) - len, "%s%s=%s",
+			     len ? " " : "", hooks[i].name,
+			     s->active[i] == FL_BTF ? "tp_btf" : "tracepoint");
+		if (n > 0 && (size_t)n < sizeof(s->active_desc) - len)
+			len += (size_t)n;
+	}
+	if (!len) {
+		r = cs_error_set(err, -CS_E_UNSUPPORTED,
+				 "no sensor hook could be attached (tracefs missing?)");
+		goto fail;
+	}
+	*ret = s;
+	return 0;
+fail:
+	cs_sensor_free(s);
+	return r;
+}
+
+void cs_sensor_free(struct cs_sensor *s)
+{
+	if (!s)
+		return;
+	ring_buffer__free(s->rb);
+	for (size_t i = 0; i < s->n_links; i++)
+		bpf_link__destroy(s->links[i]);
+	sensor_bpf__destroy(s->skel);
+	free(s);
+}
+
+const char *cs_sensor_active(const struct cs_sensor *s)
+{
+	return s->active_desc;
+}
+
+const char *cs_sensor_missing(const struct cs_sensor *s)
+{
+	return s->missing_desc;
+}
+
+int cs_sensor_poll(struct cs_sensor *s, int timeout_ms, cs_sensor_record_fn fn, void *ud,
+		   struct cs_error *err)
+{
+	int r;
+
+	s->fn = fn;
+	s->ud = ud;
+	s->cb_error = 0;
+	r = ring_buffer__poll(s->rb, timeout_ms);
+	if (s->cb_error)
+		return s->cb_error;
+	if (r == -EINTR)
+		return 0;
+	if (r < 0)
+		return cs_error_errno(err, r, "cannot poll the sensor's ring buffer");
+	return r;
+}
+
+int cs_sensor_skip_cgroup(struct cs_sensor *s, uint64_t cgroup_id)
+{
+	uint8_t one = 1;
+
+	if (bpf_map__update_elem(s->skel->maps.skip_cgroups, &cgroup_id, sizeof(cgroup_id), &one,
+				 sizeof(one), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int cs_sensor_stats(const struct cs_sensor *s, struct cs_sensor_stats *ret)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t sum[CS_SENSOR_C_MAX] = { 0 };
+	uint64_t *vals;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	vals = calloc((size_t)ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < CS_SENSOR_C_MAX; k++) {
+		if (bpf_map__lookup_elem(s->skel->maps.counters, &k, sizeof(k), vals,
+					 sizeof(*vals) * (size_t)ncpu, 0))
+			continue;
+		for (int c = 0; c < ncpu; c++)
+			sum[k] += vals[c];
+	}
+	free(vals);
+	ret->events = sum[CS_SENSOR_C_EVENTS];
+	ret->drops = sum[CS_SENSOR_C_DROPS];
+	ret->filtered = sum[CS_SENSOR_C_FILTERED];
+	return 0;
+}
