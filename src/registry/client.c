@@ -56,6 +56,11 @@ char *cs_registry_scope(const char *repo)
 	return cs_asprintf("repository:%s:pull", repo);
 }
 
+char *cs_registry_scope_push(const char *repo)
+{
+	return cs_asprintf("repository:%s:pull,push", repo);
+}
+
 uint64_t cs_registry_backoff_ms(unsigned attempt, int64_t retry_after_s, unsigned jitter)
 {
 	return cs_http_backoff_ms(attempt, retry_after_s, jitter);
@@ -95,7 +100,7 @@ static bool valid_host(const char *s)
 	return true;
 }
 
-static bool valid_tag(const char *s)
+bool reg_valid_tag(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -261,6 +266,19 @@ static size_t header_cb(char *p, size_t size, size_t nmemb, void *ud)
 		}
 	} else if (IS("location")) {
 		h->location = true;
+		if (vl < sizeof(h->location_url)) {
+			memcpy(h->location_url, v, vl);
+			h->location_url[vl] = '\0';
+		}
+	} else if (IS("link")) {
+		/* <URI>; rel="next": the next page of a tags list */
+		const char *gt = vl > 0 && v[0] == '<' ? memchr(v, '>', vl) : NULL;
+
+		if (gt && memmem(gt, vl - (size_t)(gt - v), "rel=\"next\"", 10) &&
+		    (size_t)(gt - v - 1) < sizeof(h->link_next)) {
+			memcpy(h->link_next, v + 1, (size_t)(gt - v - 1));
+			h->link_next[gt - v - 1] = '\0';
+		}
 	} else if (IS("accept-ranges")) {
 		h->accept_ranges = vl == 5 && !strncasecmp(v, "bytes", 5);
 	} else if (IS("retry-after")) {
@@ -589,7 +607,7 @@ static int authenticate(struct cs_registry *reg, const char *challenge, size_t l
 			explicit_bzero(v, strlen(v));
 		goto out;
 	}
-	scope = cs_registry_scope(reg->repo);
+	scope = reg->o.push ? cs_registry_scope_push(reg->repo) : cs_registry_scope(reg->repo);
 	if (!scope) {
 		r = -ENOMEM;
 		goto out;
@@ -650,6 +668,9 @@ int reg_check(struct cs_registry *reg, CURLcode cc, const char *errbuf, const st
 	reg->scheme_fixed = true;
 	switch (resp->status) {
 	case 200:
+	case 201: /* the write calls of push.c */
+	case 202:
+	case 204:
 	case 206:
 		return 0;
 	case 401:
@@ -741,7 +762,7 @@ static int get_manifest(struct cs_registry *reg, const char *reference, struct c
 		r = cs_digest_parse(reference, &alg, err);
 		if (r < 0)
 			return r;
-	} else if (!valid_tag(reference)) {
+	} else if (!reg_valid_tag(reference)) {
 		return cs_error_set(err, -CS_E_INPUT, "invalid tag '%s'", reference);
 	}
 	what = cs_asprintf("manifest '%s'", reference);

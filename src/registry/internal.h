@@ -20,6 +20,8 @@ struct reg_resp {
 	char docker_digest[CS_DIGEST_STR_MAX + 1];
 	char www_auth[8192]; /* the first Bearer (else first) challenge */
 	size_t www_auth_len;
+	char location_url[4096]; /* Location (empty if absent or too long) */
+	char link_next[4096];	 /* the rel="next" URI of a Link header (tags list) */
 };
 
 struct cs_registry {
@@ -52,5 +54,7 @@ int reg_easy_setup(struct cs_registry *reg, CURL *h, const char *url, const char
  */
 int reg_check(struct cs_registry *reg, CURLcode cc, const char *errbuf, const struct reg_resp *resp,
 	      unsigned *attempt, bool *auth_tried, const char *what, struct cs_error *err);
+/* A valid tag: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127} */
+bool reg_valid_tag(const char *s);
 /* Prefix "registry 'D' repository 'R': " */
 int reg_error_prefix(struct cs_registry *reg, struct cs_error *err);
