@@ -106,7 +106,7 @@ int main(int argc, char **argv)
 	struct cs_secret_rules *rs = NULL;
 	struct file *v = NULL;
 	size_t n = 0, bytes = 0, issues = 0;
-	int runs = argc > 2 ? atoi(argv[2]) : 3;
+	int runs = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 3;
 	double t[64];
 
 	if (runs < 1 || runs > 64)

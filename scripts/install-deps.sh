@@ -15,6 +15,8 @@ pkgs=(
 	libyara-dev
 	# cosign key files (scrypt + secretbox)
 	libsodium-dev
+	# the admission webhook's HTTPS server (GnuTLS inside)
+	libmicrohttpd-dev
 	# the runtime sensor: eBPF programs, skeletons and their loader
 	libbpf-dev bpftool libelf-dev
 	# fuzzing (libFuzzer runtime) and sanitizers
@@ -31,6 +33,8 @@ pkgs=(
 	nodejs
 	# the HTML report rendered headless (tests/e2e/report.sh)
 	chromium
+	# audit netpol's DOT output rendered by Graphviz (tests/e2e/audit-netpol.sh)
+	graphviz
 	# load generator for the admission webhook benchmark
 	wrk
 )

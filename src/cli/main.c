@@ -20,12 +20,23 @@ static int cmd_version(int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
+	{ "attest", cmd_attest, "attach a signed in-toto attestation (SBOM, vulns) to an image" },
+	{ "audit", cmd_audit, "audit host, Kubernetes, Compose and network policy configuration" },
 	{ "cache", cmd_cache, "show, clean or prune the layer cache" },
 	{ "db", cmd_db, "build and inspect the vulnerability database" },
 	{ "image", cmd_image, "inspect images and list their files" },
+	{ "inventory", cmd_inventory, "list the containers and images of an engine" },
+	{ "keygen", cmd_keygen, "generate a cosign-compatible signing key pair" },
 	{ "lint", cmd_lint, "lint Dockerfiles and image configuration" },
+	{ "policy", cmd_policy, "evaluate images against a policy; the admission webhook" },
+	{ "runtime", cmd_runtime, "watch containers at run time (eBPF sensor, Falco rules)" },
+	{ "public-key", cmd_public_key, "print the public key of a cosign private key" },
 	{ "scan", cmd_scan, "find known vulnerabilities (image, rootfs, sbom)" },
+	{ "sign", cmd_sign, "sign an image in a registry (cosign-compatible, key-based)" },
 	{ "sbom", cmd_sbom, "list every package of an image (CycloneDX, SPDX, JSON, table)" },
+	{ "tree", cmd_tree, "list the signatures, attestations and referrers of an image" },
+	{ "verify", cmd_verify, "verify cosign signatures (registry image or dir: offline)" },
+	{ "verify-attestation", cmd_verify_attestation, "verify an image's attestations" },
 	{ "version", cmd_version, "print the version" },
 };
 

@@ -126,7 +126,7 @@ static void test_limits(void **state)
 		snprintf(line, sizeof(line),
 			 "a%d: &a%d [*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d]\n", i, i,
 			 i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
-		strcat(bomb, line);
+		snprintf(bomb + strlen(bomb), sizeof(bomb) - strlen(bomb), "%s", line);
 	}
 	assert_int_equal(must_fail(bomb, &all, "more than"), -CS_E_LIMIT);
 	memset(deep, '[', CS_YAML_MAX_DEPTH + 1);
