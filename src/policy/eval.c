@@ -295,9 +295,112 @@ static int check_base(const struct cs_policy *p, struct cs_image *img, struct cs
 						     : "");
 }
 
+/* One finding over the limits: why, in why (empty when within them). */
+static size_t over_limits(const struct cs_policy *p, enum cs_severity sev, double cvss, bool kev,
+			  char *why, size_t n)
+{
+	size_t w = 0;
+
+	why[0] = '\0';
+	if (p->vuln.max_severity >= 0 && (int)sev > p->vuln.max_severity)
+		w += (size_t)snprintf(why + w, n - w, "%sseverity %s > %s", w ? ", " : "",
+				      cs_severity_name(sev),
+				      cs_severity_name(p->vuln.max_severity));
+	if (p->vuln.max_cvss >= 0 && cvss > p->vuln.max_cvss && w < n)
+		w += (size_t)snprintf(why + w, n - w, "%sCVSS %.1f > %.1f", w ? ", " : "", cvss,
+				      p->vuln.max_cvss);
+	if (p->vuln.deny_kev && kev && w < n)
+		w += (size_t)snprintf(why + w, n - w, "%sin CISA KEV (known exploited)",
+				      w ? ", " : "");
+	return w;
+}
+
+/*
+ * The findings of a verified vulnerability attestation: cosign's vuln
+ * predicate (scanner.result) around a customs scan report, whose findings
+ * are judged by the same limits as a scan's.
+ */
+static int check_vulns_attested(const struct cs_policy *p, const char *name, const char *digest,
+				const struct cs_policy_evidence *ev, struct cs_policy_decision *d,
+				struct cs_error *err)
+{
+	_cleanup_free_ char *why_none = NULL;
+	json_t *pred = NULL, *findings;
+	size_t listed = 0, more = 0, i;
+	json_t *f;
+	int r;
+
+	if (!name || !digest)
+		return cs_policy_decision_add(d, "vulnerability",
+					      "image has no registry name and digest to look up "
+					      "its vulnerability attestation for");
+	if (!ev || !ev->vuln_attestation)
+		return cs_error_set(err, -CS_E_UNSUPPORTED,
+				    "vulnerability attestations cannot be fetched here");
+	r = ev->vuln_attestation(ev->userdata, name, digest, (const char *const *)p->vuln.keys,
+				 p->vuln.n_keys, &pred, &why_none, err);
+	if (r < 0)
+		return cs_error_prefix(err, "cannot read the vulnerability attestation of '%s@%s'",
+				       name, digest);
+	if (r == 0)
+		return cs_policy_decision_add(d, "vulnerability",
+					      "no verified vulnerability attestation%s%s",
+					      why_none ? ": " : "", why_none ? why_none : "");
+	findings = json_object_get(json_object_get(json_object_get(pred, "scanner"), "result"),
+				   "findings");
+	if (!json_is_array(findings)) {
+		json_decref(pred);
+		return cs_policy_decision_add(d, "vulnerability",
+					      "the vulnerability attestation holds no customs scan "
+					      "report (scanner.result.findings)");
+	}
+	json_array_foreach (findings, i, f) {
+		const char *id = json_string_value(json_object_get(f, "id"));
+		const char *sev = json_string_value(json_object_get(f, "severity"));
+		const char *fix = json_string_value(json_object_get(f, "fixState"));
+		json_t *pkg = json_object_get(f, "package");
+		double cvss =
+			json_number_value(json_object_get(json_object_get(f, "cvss3"), "score"));
+		bool kev = json_is_true(json_object_get(f, "kev"));
+		int s = sev ? cs_severity_from_name(sev) : -1;
+		char why[256];
+
+		if (!id)
+			continue;
+		if (p->vuln.ignore_unfixed && !(fix && !strcmp(fix, "fixed")))
+			continue;
+		if (!over_limits(p, s > 0 ? (enum cs_severity)s : CS_SEV_UNKNOWN, cvss, kev, why,
+				 sizeof(why)))
+			continue;
+		if (listed == MAX_VULN_LINES) {
+			more++;
+			continue;
+		}
+		listed++;
+		r = cs_policy_decision_add(
+			d, "vulnerability", "%.80s in %.120s %.80s (attested): %s", id,
+			json_string_value(json_object_get(pkg, "name"))
+				? json_string_value(json_object_get(pkg, "name"))
+				: "?",
+			json_string_value(json_object_get(f, "installedVersion"))
+				? json_string_value(json_object_get(f, "installedVersion"))
+				: "?",
+			why);
+		if (r < 0) {
+			json_decref(pred);
+			return r;
+		}
+	}
+	json_decref(pred);
+	if (more)
+		return cs_policy_decision_add(
+			d, "vulnerability", "and %zu more attested findings over the limits", more);
+	return 0;
+}
+
 static int check_vulns(const struct cs_policy *p, struct cs_image *img,
 		       const struct cs_policy_context *ctx, struct cs_policy_decision *d,
-		       struct cs_error *err)
+		       const char *name, struct cs_error *err)
 {
 	_cleanup_(cs_catalog_freep) struct cs_catalog *cat = NULL;
 	_cleanup_(cs_findings_freep) struct cs_findings *fs = NULL;
@@ -307,6 +410,9 @@ static int check_vulns(const struct cs_policy *p, struct cs_image *img,
 
 	if (!p->vuln.enabled)
 		return 0;
+	if (p->vuln.from_attestation)
+		return check_vulns_attested(p, name, cs_image_manifest_digest(img), ctx->evidence,
+					    d, err);
 	if (!ctx->db)
 		return cs_error_set(
 			err, -CS_E_USAGE,
@@ -322,20 +428,8 @@ static int check_vulns(const struct cs_policy *p, struct cs_image *img,
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct cs_finding *f = &fs->v[i];
 		char why[256];
-		size_t w = 0;
 
-		why[0] = '\0';
-		if (p->vuln.max_severity >= 0 && (int)f->severity > p->vuln.max_severity)
-			w += (size_t)snprintf(why + w, sizeof(why) - w, "%sseverity %s > %s",
-					      w ? ", " : "", cs_severity_name(f->severity),
-					      cs_severity_name(p->vuln.max_severity));
-		if (p->vuln.max_cvss >= 0 && f->cvss3_score > p->vuln.max_cvss && w < sizeof(why))
-			w += (size_t)snprintf(why + w, sizeof(why) - w, "%sCVSS %.1f > %.1f",
-					      w ? ", " : "", f->cvss3_score, p->vuln.max_cvss);
-		if (p->vuln.deny_kev && f->kev && w < sizeof(why))
-			w += (size_t)snprintf(why + w, sizeof(why) - w,
-					      "%sin CISA KEV (known exploited)", w ? ", " : "");
-		if (!w)
+		if (!over_limits(p, f->severity, f->cvss3_score, f->kev, why, sizeof(why)))
 			continue;
 		if (listed == MAX_VULN_LINES) {
 			more++;
@@ -383,7 +477,7 @@ int cs_policy_eval(const struct cs_policy *p, struct cs_image *img,
 	if (r >= 0)
 		r = check_base(p, img, d, err);
 	if (r >= 0)
-		r = check_vulns(p, img, ctx, d, err);
+		r = check_vulns(p, img, ctx, d, name, err);
 	if (r < 0) {
 		if (!err->code)
 			cs_error_errno(err, r, "cannot evaluate '%s'", input);

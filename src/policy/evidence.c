@@ -138,6 +138,52 @@ static int verify_attestation(void *ud, const char *name, const char *digest, co
 	return ok;
 }
 
+/* The newest verified vulnerability attestation: layers are appended, so the last one. */
+static int vuln_attestation(void *ud, const char *name, const char *digest, const char *const *keys,
+			    size_t n_keys, json_t **ret_predicate, char **ret_why,
+			    struct cs_error *err)
+{
+	const struct cs_policy_registry_evidence *x = ud;
+	_cleanup_(cs_sign_image_freep) struct cs_sign_image *img = NULL;
+	struct cs_sign_layers layers = { 0 };
+	const char *want = cs_attest_predicate_type("vuln");
+	struct cs_pubkeys ks;
+	char why[CS_ERROR_MSG_MAX] = "no attestation ('sha256-HEX.att' tag) found";
+	json_t *found = NULL;
+	int r;
+
+	r = load_keys(keys, n_keys, &ks, err);
+	if (r >= 0)
+		r = fetch(x, name, digest, CS_SIGN_TAG_ATT, &img, &layers, err);
+	for (size_t i = 0; r >= 0 && i < layers.n; i++) {
+		const struct cs_sign_layer *l = &layers.v[i];
+		struct cs_attestation a = { 0 };
+		struct cs_error e = CS_ERROR_INIT;
+
+		if (!l->blob) {
+			snprintf(why, sizeof(why), "%s", l->blob_err.msg);
+			continue;
+		}
+		if (cs_attestation_verify(l->blob, l->blob_len, digest, &ks, want, &a, &e) == 0) {
+			json_decref(found);
+			found = json_incref(a.statement.predicate);
+			cs_attestation_done(&a);
+		} else if (!found) {
+			snprintf(why, sizeof(why), "%s", e.msg);
+		}
+	}
+	cs_sign_layers_done(&layers);
+	cs_pubkeys_done(&ks);
+	if (r < 0) {
+		json_decref(found);
+		return r;
+	}
+	if (!found)
+		return (*ret_why = cs_strdup(why)) ? 0 : -ENOMEM;
+	*ret_predicate = found;
+	return 1;
+}
+
 void cs_policy_registry_evidence_init(struct cs_policy_registry_evidence *x,
 				      const struct cs_image_options *io)
 {
@@ -156,4 +202,5 @@ void cs_policy_registry_evidence_init(struct cs_policy_registry_evidence *x,
 	x->ev.userdata = x;
 	x->ev.verify_signature = verify_signature;
 	x->ev.verify_attestation = verify_attestation;
+	x->ev.vuln_attestation = vuln_attestation;
 }

@@ -20,6 +20,10 @@ struct cs_policy_vuln {
 	double max_cvss;  /* -1: no limit */
 	bool deny_kev;
 	bool ignore_unfixed;
+	/* source: attestation — the findings of a verified vulnerability attestation */
+	bool from_attestation;
+	char **keys;
+	size_t n_keys;
 };
 
 struct cs_policy_label {

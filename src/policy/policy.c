@@ -137,6 +137,7 @@ void cs_policy_free(struct cs_policy *p)
 	key_rules_free(p->sigs, p->n_sigs);
 	key_rules_free(p->atts, p->n_atts);
 	free(p->vuln.db);
+	cs_strv_free(p->vuln.keys);
 	for (size_t i = 0; i < p->n_labels; i++) {
 		free(p->labels[i].key);
 		free(p->labels[i].value);
@@ -421,11 +422,12 @@ static int parse_key_rules(const struct parser *ps, const json_t *rules, const c
 	return 0;
 }
 
-static int parse_vulns(const struct parser *ps, const json_t *v, struct cs_policy_vuln *out)
+static int parse_vulns(const struct parser *ps, const json_t *v, struct cs_policy_vuln *out,
+		       const struct cs_policy_evidence *ev)
 {
 	static const char *const keys[] = { "source",  "db",	  "maxSeverity",
 					    "maxCvss", "denyKev", "ignoreUnfixed",
-					    NULL };
+					    "keys",    NULL };
 	const char *s;
 	json_t *x;
 	int r;
@@ -437,16 +439,26 @@ static int parse_vulns(const struct parser *ps, const json_t *v, struct cs_polic
 	r = get_string(ps, v, "source", false, &s);
 	if (r < 0)
 		return r;
-	if (s && !strcmp(s, "attestation"))
-		return cs_error_set(
-			ps->err, -CS_E_UNSUPPORTED,
-			"%s:%u: vulnerabilities.source 'attestation' is not yet "
-			"supported: customs cannot fetch vulnerability attestations yet "
-			"(use 'scan')",
-			ps->file, line_of(ps, v, NULL));
-	if (s && strcmp(s, "scan"))
+	if (s && strcmp(s, "scan") && strcmp(s, "attestation"))
 		return bad_key(ps, v, "source",
 			       "vulnerabilities.source must be 'scan' or 'attestation'");
+	out->from_attestation = s && !strcmp(s, "attestation");
+	r = get_strv(ps, v, "keys", out->from_attestation, &out->keys);
+	if (r < 0)
+		return r;
+	out->n_keys = out->keys ? cs_strv_len(out->keys) : 0;
+	if (out->from_attestation && out->n_keys == 0)
+		return bad_key(ps, v, "keys",
+			       "vulnerabilities.keys: the keys that sign the vulnerability "
+			       "attestation");
+	if (!out->from_attestation && out->n_keys)
+		return bad_key(ps, v, "keys",
+			       "vulnerabilities.keys only goes with source 'attestation'");
+	if (out->from_attestation && !(ev && ev->vuln_attestation))
+		return cs_error_set(ps->err, -CS_E_UNSUPPORTED,
+				    "%s:%u: vulnerabilities.source 'attestation' is not "
+				    "supported here: this program cannot fetch attestations",
+				    ps->file, line_of(ps, v, NULL));
 	r = get_string(ps, v, "db", false, &s);
 	if (r < 0)
 		return r;
@@ -603,7 +615,7 @@ static int parse_rules(const struct parser *ps, const json_t *rules, struct cs_p
 			ps->file, line_of(ps, json_object_get(rules, "attestations"), rules));
 	r = get_object(ps, rules, "vulnerabilities", &o);
 	if (r >= 0 && o)
-		r = parse_vulns(ps, o, &p->vuln);
+		r = parse_vulns(ps, o, &p->vuln, ev);
 	if (r >= 0)
 		r = get_bool(ps, rules, "forbidRootUser", &p->forbid_root);
 	if (r >= 0)
@@ -743,7 +755,7 @@ enum cs_policy_failure cs_policy_failure(const struct cs_policy *p)
 
 bool cs_policy_needs_vulndb(const struct cs_policy *p)
 {
-	return p->vuln.enabled;
+	return p->vuln.enabled && !p->vuln.from_attestation;
 }
 
 const char *cs_policy_vulndb_path(const struct cs_policy *p)

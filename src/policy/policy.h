@@ -16,6 +16,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <jansson.h>
 #include <stdint.h>
 #include "basic/error.h"
 #include "image/image.h"
@@ -51,6 +52,14 @@ struct cs_policy_evidence {
 	int (*verify_attestation)(void *ud, const char *name, const char *digest, const char *type,
 				  const char *const *keys, size_t n_keys, char **ret_why,
 				  struct cs_error *err);
+	/*
+	 * The predicate of the newest vulnerability attestation of the image
+	 * that one of keys verifies (1, *ret_predicate a new reference), 0
+	 * when there is none (with why).
+	 */
+	int (*vuln_attestation)(void *ud, const char *name, const char *digest,
+				const char *const *keys, size_t n_keys, json_t **ret_predicate,
+				char **ret_why, struct cs_error *err);
 };
 
 struct cs_policy; /* opaque, immutable once loaded and prepared: shareable between threads */

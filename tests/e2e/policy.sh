@@ -215,6 +215,42 @@ expect_ok "vulnerabilities: alpine 3.16 alone has no critical or KEV finding" \
 expect_error "vulnerabilities: a missing database is bad input" 2 "nothere.sqlite" \
 	policy eval "$T_TMP/vuln-ok.yaml" "dir:$root" --db "$T_TMP/nothere.sqlite"
 
+# ---- vulnerabilities from a signed vulnerability attestation (no database) ---------
+# the reference scan report above is attested on team/app by the signer; the
+# policy judges the attested findings with the same limits as a scan's
+export COSIGN_PASSWORD=
+if [ -s "$T_TMP/signer.key" ] &&
+	"$CUSTOMS" attest "$P/team/app:1.0" --key "$T_TMP/signer.key" --predicate "$T_TMP/scan.json" \
+		--type vuln --insecure 2>/dev/null; then
+	attpolicy() { # attpolicy FILE KEY
+		printf 'apiVersion: customs.dev/v1\nkind: ImagePolicy\nrules:\n  vulnerabilities:\n    source: attestation\n    keys: [%s]\n    maxSeverity: medium\n    maxCvss: 9.0\n    denyKev: true\n' "$2" >"$1"
+	}
+	attpolicy "$T_TMP/vuln-att.yaml" "$T_TMP/signer.pub"
+	attpolicy "$T_TMP/vuln-att-stranger.yaml" "$T_TMP/stranger.pub"
+	run policy eval "$T_TMP/vuln-att.yaml" "registry:$P/team/app:1.0" --insecure -f json
+	printf '%s' "$OUT" >"$T_TMP/vuln-att.json"
+	check "attested vulnerabilities: denied (exit 1) without a database" test "$RC" = 1
+	check "attested vulnerabilities: the KEV finding" grep -q \
+		'CVE-2019-5418 in actionview 5.2.2 (attested): severity high > medium, in CISA KEV (known exploited)' \
+		"$T_TMP/vuln-att.json"
+	check "attested vulnerabilities: the same violations as the scan of the same report" test \
+		"$(json_get "sorted(v['message'].replace(' (attested)', '') for v in d['images'][0]['violations'])" <"$T_TMP/vuln-att.json")" = \
+		"$(json_get "sorted(v['message'] for v in d['images'][0]['violations'])" <"$T_TMP/vuln.json")"
+	run policy eval "$T_TMP/vuln-att-stranger.yaml" "registry:$P/team/app:1.0" --insecure -f json
+	check "attested vulnerabilities: an attestation by another key does not count" test \
+		"$RC:$(json_get "[v['message'].startswith('no verified vulnerability attestation: ') for v in d['images'][0]['violations']]" <<<"$OUT")" = \
+		"1:[True]"
+	run policy eval "$T_TMP/vuln-att.yaml" "registry:$P/other/app:1.0" --insecure -f json
+	check "attested vulnerabilities: an image without attestations is denied" \
+		grep -q "no verified vulnerability attestation: no attestation ('sha256-HEX.att' tag) found" <<<"$OUT"
+	expect_error "attested vulnerabilities need keys" 2 "keys" policy eval \
+		<(printf 'apiVersion: customs.dev/v1\nkind: ImagePolicy\nrules:\n  vulnerabilities:\n    source: attestation\n    denyKev: true\n') \
+		"registry:$P/team/app:1.0" --insecure
+else
+	fail "customs attest could not attach the vulnerability report"
+fi
+unset COSIGN_PASSWORD
+
 # ---- malformed policies: one line naming file:line, exit 2 ---------------------------
 printf 'apiVersion: customs.dev/v1\nkind: ImagePolicy\nrules:\n  forbidRootUser: true\n  maxAgee: 3d\n' >"$T_TMP/typo.yaml"
 expect_error "unknown key" 2 "typo.yaml:5: unknown key 'maxAgee' in rules" \

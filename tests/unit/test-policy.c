@@ -118,10 +118,12 @@ static void test_parse_errors(void **state)
 		     "p.yaml:5: maxCvss must be a number from 0 to 10");
 	expect_error(HEAD "rules:\n  vulnerabilities: {}\n",
 		     "p.yaml:4: vulnerabilities needs maxSeverity, maxCvss or denyKev");
-	expect_error(HEAD
-		     "rules:\n  vulnerabilities:\n    source: attestation\n    denyKev: true\n",
-		     "p.yaml:5: vulnerabilities.source 'attestation' is not yet supported: "
-		     "customs cannot fetch vulnerability attestations yet (use 'scan')");
+	expect_error(HEAD "rules:\n  vulnerabilities:\n    source: attestation\n    keys: [k.pub]\n"
+			  "    denyKev: true\n",
+		     "p.yaml:5: vulnerabilities.source 'attestation' is not supported here: this "
+		     "program cannot fetch attestations");
+	expect_error(HEAD "rules:\n  vulnerabilities:\n    keys: [k.pub]\n    denyKev: true\n",
+		     "p.yaml:5: vulnerabilities.keys only goes with source 'attestation'");
 	expect_error(HEAD "rules:\n  signatures:\n    - match: '**'\n      keys: [k.pub]\n",
 		     "p.yaml:5: rule 'signatures' is not yet supported: this build of customs "
 		     "cannot verify signatures");
