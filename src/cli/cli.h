@@ -223,6 +223,7 @@ int cmd_runtime_watch(int argc, char **argv);
 /* runtime_rules.c: `runtime rules check|list` and `runtime replay` */
 int cli_runtime_rules(int argc, char **argv);
 int cli_runtime_replay(int argc, char **argv);
+int cli_runtime_probe(int argc, char **argv);
 /* runtime.c: `runtime record` (the watch loop writing a .cse file) */
 int cli_runtime_record(int argc, char **argv);
 /*

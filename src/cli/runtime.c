@@ -25,6 +25,7 @@
 #include "cli/cli.h"
 #include "image/engine_api.h"
 #include "runtime/container.h"
+#include "runtime/drift.h"
 #include "runtime/event_json.h"
 #include "runtime/alert.h"
 #include "runtime/proctable.h"
@@ -68,6 +69,7 @@ struct watch {
 	struct cs_json *json;
 	struct cs_buf line;
 	struct cs_proctable *procs;
+	struct cs_drift *drift; /* exec: overlay upper or lower layer */
 	struct cs_containers *containers;
 	struct cs_sensor *sensor;
 	bool skip_full; /* the kernel's skip map is full: filter here only */
@@ -338,6 +340,8 @@ static int on_record(void *ud, const void *rec, size_t len)
 			w->skip_full = true;
 		return 0;
 	}
+	if (in_container)
+		cs_drift_apply(w->drift, e);
 	w->printed++;
 	if (w->writer) {
 		struct cs_error err = CS_ERROR_INIT;
@@ -692,6 +696,11 @@ static int watch_main(int argc, char **argv, bool record)
 	r = cs_proctable_new("/proc", &w->procs);
 	if (r < 0)
 		goto fail;
+	w->drift = cs_drift_new("/proc");
+	if (!w->drift) {
+		r = -ENOMEM;
+		goto fail;
+	}
 	cs_buf_init(&w->line, CS_RT_JSON_LINE_MAX);
 	gethostname(w->hostname, sizeof(w->hostname) - 1);
 	w->boot_to_epoch_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
@@ -720,6 +729,9 @@ static int watch_main(int argc, char **argv, bool record)
 	if (!cli_quiet) {
 		fprintf(stderr, "%s: %s: %s\n", cli_program, record ? "recording" : "watching",
 			cs_sensor_active(sensor));
+		if (cs_sensor_refused(sensor)[0])
+			fprintf(stderr, "%s: refused by this kernel, fell back: %s\n", cli_program,
+				cs_sensor_refused(sensor));
 		if (cs_sensor_missing(sensor)[0])
 			fprintf(stderr, "%s: not in this kernel (no tracepoint): %s\n", cli_program,
 				cs_sensor_missing(sensor));
@@ -801,6 +813,7 @@ done:
 	cs_sensor_free(sensor);
 	cs_containers_free(w->containers);
 	cs_proctable_free(w->procs);
+	cs_drift_free(w->drift);
 	cs_buf_done(&w->line);
 	free(w);
 	return status;
@@ -813,6 +826,7 @@ static const struct cli_verb runtime_verbs[] = {
 	/* the rule verbs live in runtime_rules.c */
 	{ "rules", cli_runtime_rules, "check or list Falco rule files" },
 	{ "replay", cli_runtime_replay, "evaluate recorded events against rules" },
+	{ "probe", cli_runtime_probe, "print the sensor's attach table: what this kernel allows" },
 };
 
 int cmd_runtime(int argc, char **argv)

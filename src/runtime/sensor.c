@@ -6,11 +6,16 @@
  * polls the ring buffer. This is the privileged part of `runtime watch`:
  * it parses nothing from images or the network.
  *
- * Flavours, best first: process hooks run as BTF tracepoints (tp_btf:
- * typed arguments, no tracefs) and fall back to classic tracepoints when
- * the kernel refuses them; syscalls use per-syscall tracepoints. BPF-LSM
- * and fentry are refused on these kernels (lockdown), and the sensor has no
- * hook that needs them, so they are not tried.
+ * The attach table, best flavour first, per hook: fentry/fexit on the
+ * kernel function behind the event (exec, fork, connect, bind: the kernel's
+ * own view, one program for arguments and result), then BTF tracepoints
+ * (tp_btf: typed arguments, no tracefs) for the process hooks, then classic
+ * tracepoints (per-syscall enter/exit pairs for syscalls). Each fentry
+ * candidate is first loaded alone (the probe); a refusal (kernel lockdown
+ * answers EPERM) is recorded with the kernel's reason and the hook falls
+ * back. BPF-LSM hooks are not candidates: none of them sees an event's
+ * arguments and result the way the event model needs (see docs/RUNTIME.md).
+ * cs_sensor_candidates() reports every candidate and its fate.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -133,7 +138,21 @@ static const struct hook hooks[] = {
 };
 #define N_HOOKS (sizeof(hooks) / sizeof(hooks[0]))
 
-enum flavour { FL_OFF = 0, FL_BTF, FL_TP };
+/* fentry/fexit flavours, preferred over the hook's others when they load */
+static const struct {
+	const char *hook, *prog, *attach;
+} fn_flavours[] = {
+	{ "exec", "exec_fexit", "fexit/bprm_execve" },
+	{ "fork", "fork_fentry", "fentry/wake_up_new_task" },
+	{ "connect", "connect_fexit", "fexit/__sys_connect" },
+	{ "bind", "bind_fexit", "fexit/__sys_bind" },
+};
+#define N_FN (sizeof(fn_flavours) / sizeof(fn_flavours[0]))
+
+enum flavour { FL_OFF = 0, FL_BTF, FL_TP, FL_FN };
+
+#define MAX_CANDS (3 * N_HOOKS)
+#define ENOTSUPP_ 524 /* the kernel's internal ENOTSUPP, as BPF can return it */
 
 struct cs_sensor {
 	struct sensor_bpf *skel;
@@ -143,6 +162,11 @@ struct cs_sensor {
 	enum flavour active[N_HOOKS];
 	char active_desc[2048];
 	char missing_desc[512];
+	char refused_desc[1024];
+	struct cs_sensor_candidate cands[MAX_CANDS];
+	char cand_reason[MAX_CANDS][160];
+	char cand_attach[MAX_CANDS][96];
+	size_t n_cands;
 	cs_sensor_record_fn fn;
 	void *ud;
 	int cb_error;
@@ -153,12 +177,14 @@ bool cs_sensor_available(void)
 	return true;
 }
 
+static bool probing; /* a candidate's refusal is a result, not a warning */
+
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	static char msg[1 << 16]; /* verifier logs are long */
 	size_t n;
 
-	if (level == LIBBPF_DEBUG && cs_log_get_level() < CS_LOG_DEBUG)
+	if ((level == LIBBPF_DEBUG || probing) && cs_log_get_level() < CS_LOG_DEBUG)
 		return 0;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	n = strlen(msg);
@@ -220,6 +246,100 @@ static void set_autoload(struct sensor_bpf *skel, const char *name, bool on)
 		bpf_program__set_autoload(p, on);
 }
 
+static const char *fn_prog(size_t hook)
+{
+	for (size_t k = 0; k < N_FN; k++)
+		if (strcmp(fn_flavours[k].hook, hooks[hook].name) == 0)
+			return fn_flavours[k].prog;
+	return NULL;
+}
+
+static const char *fn_attach(size_t hook)
+{
+	for (size_t k = 0; k < N_FN; k++)
+		if (strcmp(fn_flavours[k].hook, hooks[hook].name) == 0)
+			return fn_flavours[k].attach;
+	return NULL;
+}
+
+static const char *errno_name(int e)
+{
+	switch (e) {
+	case EPERM:
+		return "EPERM";
+	case EACCES:
+		return "EACCES";
+	case EINVAL:
+		return "EINVAL";
+	case ENOTSUPP_:
+		return "ENOTSUPP";
+	case EOPNOTSUPP:
+		return "EOPNOTSUPP";
+	case ENOENT:
+		return "ENOENT";
+	case ESRCH:
+		return "ESRCH";
+	case E2BIG:
+		return "E2BIG";
+	default:
+		return "error";
+	}
+}
+
+/*
+ * Load one program alone (every other autoload off) and attach it, then
+ * drop it: 0 when the kernel takes it, -errno and why[] when it refuses.
+ */
+static int probe_alone(const struct cs_sensor_options *o, const char *prog, char *why, size_t whysz)
+{
+	struct sensor_bpf *skel = sensor_bpf__open();
+	struct bpf_program *p, *want = NULL;
+	struct bpf_link *l;
+	int r;
+
+	if (!skel) {
+		r = errno ? -errno : -ENOMEM;
+		snprintf(why, whysz, "cannot open the sensor object: %s", strerror(-r));
+		return r;
+	}
+	skel->rodata->self_tgid = o->self_tgid ? o->self_tgid : (uint32_t)getpid();
+	bpf_object__for_each_program(p, skel->obj)
+	{
+		bool me = strcmp(bpf_program__name(p), prog) == 0;
+
+		bpf_program__set_autoload(p, me);
+		if (me)
+			want = p;
+	}
+	if (!want) {
+		sensor_bpf__destroy(skel);
+		snprintf(why, whysz, "no program '%s' in the sensor object", prog);
+		return -ENOENT;
+	}
+	probing = true;
+	r = sensor_bpf__load(skel);
+	probing = false;
+	if (r) {
+		r = r < 0 ? r : -r;
+		snprintf(why, whysz, "load refused by the kernel: %s (%s)", strerror(-r),
+			 errno_name(-r));
+		sensor_bpf__destroy(skel);
+		return r;
+	}
+	l = bpf_program__attach(want);
+	if (!l) {
+		r = errno ? -errno : -ENOENT;
+		snprintf(why, whysz, "attach refused by the kernel: %s (%s)", strerror(-r),
+			 errno_name(-r));
+		sensor_bpf__destroy(skel);
+		return r;
+	}
+	bpf_link__destroy(l);
+	sensor_bpf__destroy(skel);
+	why[0] = '\0';
+	return 0;
+}
+
 /* Open and load the skeleton with each hook's flavour from want[]. */
 static int try_load(struct cs_sensor *s, const struct cs_sensor_options *o,
 		    const enum flavour *want, struct cs_error *err)
@@ -235,6 +355,7 @@ static int try_load(struct cs_sensor *s, const struct cs_sensor_options *o,
 		set_autoload(skel, hooks[i].btf_prog, want[i] == FL_BTF);
 		set_autoload(skel, hooks[i].tp_prog, want[i] == FL_TP);
 		set_autoload(skel, hooks[i].tp_exit, want[i] == FL_TP);
+		set_autoload(skel, fn_prog(i), want[i] == FL_FN);
 	}
 	r = sensor_bpf__load(skel);
 	if (r) {
@@ -244,6 +365,42 @@ static int try_load(struct cs_sensor *s, const struct cs_sensor_options *o,
 	s->skel = skel;
 	memcpy(s->active, want, sizeof(s->active));
 	return 0;
+}
+
+static const char *class_name(unsigned cls)
+{
+	switch (cls) {
+	case CS_SENSOR_CLASS_PROCESS:
+		return "process";
+	case CS_SENSOR_CLASS_FILE:
+		return "file";
+	case CS_SENSOR_CLASS_NET:
+		return "network";
+	default:
+		return "privilege";
+	}
+}
+
+static void add_cand(struct cs_sensor *s, size_t hook, const char *kind, const char *attach,
+		     const char *status, int error, const char *reason)
+{
+	struct cs_sensor_candidate *c;
+	size_t k = s->n_cands;
+
+	if (k >= MAX_CANDS)
+		return;
+	c = &s->cands[k];
+	snprintf(s->cand_attach[k], sizeof(s->cand_attach[k]), "%s", attach);
+	snprintf(s->cand_reason[k], sizeof(s->cand_reason[k]), "%s",
+		 strcmp(status, "refused") == 0 || strcmp(status, "missing") == 0 ? reason : "");
+	c->hook = hooks[hook].name;
+	c->cls = class_name(hooks[hook].cls);
+	c->kind = kind;
+	c->attach = s->cand_attach[k];
+	c->status = status;
+	c->error = strcmp(status, "refused") == 0 || strcmp(status, "missing") == 0 ? error : 0;
+	c->reason = s->cand_reason[k];
+	s->n_cands++;
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -263,9 +420,12 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 {
 	struct cs_sensor_options o = opts ? *opts : (struct cs_sensor_options){ 0 };
 	enum flavour want[N_HOOKS];
+	bool used[N_HOOKS];
+	int fn_err[N_HOOKS], btf_err = 0;
+	char fn_why[N_HOOKS][160], btf_why[160] = "";
 	struct cs_sensor *s;
 	const char *tracefs;
-	bool any_btf = false;
+	bool any_btf = false, any_fn = false;
 	size_t len = 0;
 	int r;
 
@@ -283,10 +443,25 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 		const struct hook *h = &hooks[i];
 
 		want[i] = FL_OFF;
+		used[i] = false;
+		fn_err[i] = 0;
+		fn_why[i][0] = '\0';
 		if (!(o.classes & h->cls))
 			continue;
 		if (h->evt && o.evtypes && !((o.evtypes[h->evt / 64] >> (h->evt % 64)) & 1))
 			continue; /* no loaded rule needs it */
+		used[i] = true;
+		if (fn_prog(i)) {
+			/* the best flavour, when the kernel takes it (the probe) */
+			fn_err[i] = probe_alone(&o, fn_prog(i), fn_why[i], sizeof(fn_why[i]));
+			if (fn_err[i] == 0) {
+				want[i] = FL_FN;
+				any_fn = true;
+				continue;
+			}
+			cs_log(CS_LOG_INFO, "sensor: %s: %s %s: falling back", h->name,
+			       fn_attach(i), fn_why[i]);
+		}
 		if (h->btf_prog) {
 			want[i] = FL_BTF;
 			any_btf = true;
@@ -300,10 +475,30 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 		}
 	}
 	r = try_load(s, &o, want, err);
+	if (r < 0 && any_fn) {
+		/* each loaded alone but not with the rest: the next flavour */
+		for (size_t i = 0; i < N_HOOKS; i++) {
+			if (want[i] != FL_FN)
+				continue;
+			fn_err[i] = r;
+			snprintf(fn_why[i], sizeof(fn_why[i]),
+				 "loaded alone, refused with the sensor: %s (%s)", strerror(-r),
+				 errno_name(-r));
+			want[i] = hooks[i].btf_prog				  ? FL_BTF
+				  : tracepoint_exists(tracefs, hooks[i].tp_event) ? FL_TP
+										  : FL_OFF;
+		}
+		if (err)
+			cs_error_clear(err);
+		r = try_load(s, &o, want, err);
+	}
 	if (r < 0 && any_btf) {
 		/* the kernel refused BTF tracepoints: classic ones for every hook */
 		cs_log(CS_LOG_INFO, "tp_btf programs refused (%s): falling back to tracepoints",
 		       err ? err->msg : "");
+		btf_err = r;
+		snprintf(btf_why, sizeof(btf_why), "load refused by the kernel: %s (%s)",
+			 strerror(-r), errno_name(-r));
 		for (size_t i = 0; i < N_HOOKS; i++)
 			if (want[i] == FL_BTF)
 				want[i] = tracepoint_exists(tracefs, hooks[i].tp_event) ? FL_TP
@@ -328,6 +523,8 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 
 		if (s->active[i] == FL_BTF)
 			names[0] = hooks[i].btf_prog;
+		else if (s->active[i] == FL_FN)
+			names[0] = fn_prog(i);
 		else if (s->active[i] == FL_TP) {
 			names[0] = hooks[i].tp_prog;
 			names[1] = hooks[i].tp_exit;
@@ -358,7 +555,9 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 			continue;
 		n = snprintf(s->active_desc + len, sizeof(s->active_desc) - len, "%s%s=%s",
 			     len ? " " : "", hooks[i].name,
-			     s->active[i] == FL_BTF ? "tp_btf" : "tracepoint");
+			     s->active[i] == FL_FN    ? "fentry"
+			     : s->active[i] == FL_BTF ? "tp_btf"
+						      : "tracepoint");
 		if (n > 0 && (size_t)n < sizeof(s->active_desc) - len)
 			len += (size_t)n;
 	}
@@ -366,6 +565,48 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 		r = cs_error_set(err, -CS_E_UNSUPPORTED,
 				 "no sensor hook could be attached (tracefs missing?)");
 		goto fail;
+	}
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		const struct hook *h = &hooks[i];
+		const char *ev = strrchr(h->tp_event, '/') + 1;
+		char a[96];
+
+		if (!used[i])
+			continue;
+		if (fn_prog(i)) {
+			add_cand(s, i, "fentry", fn_attach(i),
+				 s->active[i] == FL_FN ? "active"
+				 : fn_err[i]	       ? "refused"
+						       : "standby",
+				 fn_err[i], fn_why[i]);
+			if (fn_err[i]) {
+				size_t rl = strlen(s->refused_desc);
+
+				snprintf(s->refused_desc + rl, sizeof(s->refused_desc) - rl,
+					 "%s%s=%s (%s)", rl ? " " : "", h->name, fn_attach(i),
+					 errno_name(-fn_err[i]));
+			}
+		}
+		if (h->btf_prog) {
+			snprintf(a, sizeof(a), "tp_btf/%s", ev);
+			add_cand(s, i, "tp_btf", a,
+				 s->active[i] == FL_BTF ? "active"
+				 : btf_err		? "refused"
+							: "standby",
+				 btf_err, btf_why);
+		}
+		if (h->tp_exit)
+			snprintf(a, sizeof(a), "tracepoint/%s + sys_exit_%s", h->tp_event,
+				 ev + strlen("sys_enter_"));
+		else
+			snprintf(a, sizeof(a), "tracepoint/%s", h->tp_event);
+		add_cand(s, i, "tracepoint", a,
+			 s->active[i] == FL_TP			    ? "active"
+			 : !tracepoint_exists(tracefs, h->tp_event) ? "missing"
+								    : "standby",
+			 tracepoint_exists(tracefs, h->tp_event) ? 0 : -ENOENT,
+			 tracepoint_exists(tracefs, h->tp_event) ? ""
+								 : "no such tracepoint in tracefs");
 	}
 	*ret = s;
 	return 0;
@@ -393,6 +634,17 @@ const char *cs_sensor_active(const struct cs_sensor *s)
 const char *cs_sensor_missing(const struct cs_sensor *s)
 {
 	return s->missing_desc;
+}
+
+const char *cs_sensor_refused(const struct cs_sensor *s)
+{
+	return s->refused_desc;
+}
+
+size_t cs_sensor_candidates(const struct cs_sensor *s, const struct cs_sensor_candidate **ret)
+{
+	*ret = s->cands;
+	return s->n_cands;
 }
 
 int cs_sensor_poll(struct cs_sensor *s, int timeout_ms, cs_sensor_record_fn fn, void *ud,

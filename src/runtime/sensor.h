@@ -55,6 +55,25 @@ const char *cs_sensor_active(const struct cs_sensor *s);
 /* Hooks wanted but not attached because the kernel lacks the tracepoint ("init_module ..."). */
 const char *cs_sensor_missing(const struct cs_sensor *s);
 
+/*
+ * The attach table's outcome: per hook, each candidate attach point, best
+ * first. status: "active" (attached), "standby" (not loaded: a better one
+ * is active), "refused" (the kernel refused it: error is -errno and reason
+ * says why), "missing" (the kernel has no such attach point).
+ */
+struct cs_sensor_candidate {
+	const char *hook;   /* "exec", "connect", ... */
+	const char *cls;    /* "process", "file", "network", "privilege" */
+	const char *kind;   /* "fentry" (fentry/fexit), "tp_btf", "tracepoint" */
+	const char *attach; /* "fexit/bprm_execve", "tp_btf/sched_process_exec", ... */
+	const char *status;
+	int error;
+	const char *reason;
+};
+size_t cs_sensor_candidates(const struct cs_sensor *s, const struct cs_sensor_candidate **ret);
+/* "exec=fexit/bprm_execve (EPERM) ...": the candidates the kernel refused */
+const char *cs_sensor_refused(const struct cs_sensor *s);
+
 /* Called for each raw record; a negative return stops cs_sensor_poll with it. */
 typedef int (*cs_sensor_record_fn)(void *ud, const void *rec, size_t len);
 /* Wait up to timeout_ms for records and hand each to fn. Returns records seen or <0. */

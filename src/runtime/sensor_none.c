@@ -38,6 +38,19 @@ const char *cs_sensor_missing(const struct cs_sensor *s)
 	return "";
 }
 
+const char *cs_sensor_refused(const struct cs_sensor *s)
+{
+	(void)s;
+	return "";
+}
+
+size_t cs_sensor_candidates(const struct cs_sensor *s, const struct cs_sensor_candidate **ret)
+{
+	(void)s;
+	*ret = NULL;
+	return 0;
+}
+
 int cs_sensor_poll(struct cs_sensor *s, int timeout_ms, cs_sensor_record_fn fn, void *ud,
 		   struct cs_error *err)
 {

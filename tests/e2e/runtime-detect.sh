@@ -8,9 +8,9 @@
 #
 # Rules that cannot fire here, asserted as such:
 #   Drop and execute new binary in container: needs proc.is_exe_upper_layer,
-#   which the sensor cannot fill (the overlayfs upper-layer test needs the
-#   overlay inode's private data, out of reach without bpf_probe_read_kernel
-#   under lockdown), and this test's podman uses the vfs driver anyway.
+#   which is filled (in user space) only for containers on overlayfs, and
+#   this test's podman uses the vfs driver (runtime-drift.sh tests it on
+#   overlay).
 # Rules asserted to fire: see the `fires` lines below (14 of the stable file).
 . "$(dirname "$0")/lib.sh"
 
@@ -177,9 +177,9 @@ else
 	echo "# no default route: the outbound connect cannot get EINPROGRESS; SSH port rule not asserted"
 fi
 if has "Drop and execute new binary in container" "$alerts"; then
-	fail "Drop and execute new binary does not fire (no upper-layer flag)"
+	fail "Drop and execute new binary does not fire (vfs: no upper layer)"
 else
-	pass "Drop and execute new binary does not fire (no upper-layer flag: documented)"
+	pass "Drop and execute new binary does not fire (vfs: no upper layer)"
 fi
 check "the redirect alert names the connection to the listener" python3 -c '
 import json, sys

@@ -780,3 +780,48 @@ SYS_HOOK(socket, CS_SYS_SOCKET, 3, -1, -1)
 SYS_HOOK(dup, CS_SYS_DUP, 1, -1, -1)
 SYS_HOOK(dup2, CS_SYS_DUP2, 2, -1, -1)
 SYS_HOOK(dup3, CS_SYS_DUP3, 3, -1, -1)
+
+/*
+ * --- fentry/fexit flavours ---
+ *
+ * The kernel functions behind the same events, preferred by the loader's
+ * attach table where the kernel allows them (kernel lockdown refuses them
+ * with EPERM; the loader then falls back to tp_btf and tracepoints). Each
+ * fills its record with the same code as its tracepoint flavour, so events
+ * are identical whichever set is active. All are autoload-off until the
+ * loader's probe has loaded them alone.
+ */
+
+/* after a successful exec: the new mm, its args and exe file are in place */
+SEC("fexit/bprm_execve")
+int BPF_PROG(exec_fexit, struct linux_binprm *bprm, int ret)
+{
+	struct task_struct *task;
+
+	if (ret != 0)
+		return 0;
+	task = bpf_get_current_task_btf();
+	return on_exec(task, task->mm->exe_file);
+}
+
+/* the child of a fork, just before it first runs (current is the parent) */
+SEC("fentry/wake_up_new_task")
+int BPF_PROG(fork_fentry, struct task_struct *p)
+{
+	return on_fork(p->tgid, p->pid);
+}
+
+/* connect and bind: arguments and result in one program */
+SEC("fexit/__sys_connect")
+int BPF_PROG(connect_fexit, int fd, struct sockaddr *uaddr, int addrlen, int ret)
+{
+	sockaddr_enter(CS_SYS_CONNECT, fd, uaddr, addrlen);
+	return sockaddr_exit(ret, CS_SENSOR_CONNECT);
+}
+
+SEC("fexit/__sys_bind")
+int BPF_PROG(bind_fexit, int fd, struct sockaddr *uaddr, int addrlen, int ret)
+{
+	sockaddr_enter(CS_SYS_BIND, fd, uaddr, addrlen);
+	return sockaddr_exit(ret, CS_SENSOR_BIND);
+}
