@@ -39,7 +39,11 @@ median() { sort -n | sed -n "$(((runs + 1) / 2))p"; }
 
 start_watch() {
 	: >"$tmp/err"
-	"$customs" runtime watch -o /dev/null "$@" 2>"$tmp/err" &
+	# events go to /dev/null; with --rules the alerts go where --alerts-to says
+	case " $* " in
+	*" --rules "*) "$customs" runtime watch "$@" 2>"$tmp/err" & ;;
+	*) "$customs" runtime watch -o /dev/null "$@" 2>"$tmp/err" & ;;
+	esac
 	watcher=$!
 	for _ in $(seq 200); do
 		grep -q "watching:" "$tmp/err" && return 0

@@ -341,6 +341,14 @@ static int probe_alone(const struct cs_sensor_options *o, const char *prog, char
 }
 
 /* Open and load the skeleton with each hook's flavour from want[]. */
+/* The inode of PID 1's mount namespace (0 when it cannot be read). */
+static uint32_t host_mntns(void)
+{
+	struct stat st;
+
+	return stat("/proc/1/ns/mnt", &st) == 0 ? (uint32_t)st.st_ino : 0;
+}
+
 static int try_load(struct cs_sensor *s, const struct cs_sensor_options *o,
 		    const enum flavour *want, struct cs_error *err)
 {
@@ -351,6 +359,7 @@ static int try_load(struct cs_sensor *s, const struct cs_sensor_options *o,
 		return cs_error_errno(err, errno, "cannot open the eBPF sensor object");
 	skel->rodata->self_tgid = o->self_tgid ? o->self_tgid : (uint32_t)getpid();
 	skel->rodata->filter_cgroups = o->n_cgroups > 0;
+	skel->rodata->host_mntns = host_mntns();
 	for (size_t i = 0; i < N_HOOKS; i++) {
 		set_autoload(skel, hooks[i].btf_prog, want[i] == FL_BTF);
 		set_autoload(skel, hooks[i].tp_prog, want[i] == FL_TP);
@@ -656,6 +665,15 @@ int cs_sensor_poll(struct cs_sensor *s, int timeout_ms, cs_sensor_record_fn fn, 
 	s->ud = ud;
 	s->cb_error = 0;
 	r = ring_buffer__poll(s->rb, timeout_ms);
+	/*
+	 * The kernel side wakes the reader only for a batch (sensor.bpf.c):
+	 * after a timeout, take whatever came in without a wakeup.
+	 */
+	if (r >= 0 && !s->cb_error) {
+		int k = ring_buffer__consume(s->rb);
+
+		r = k < 0 ? k : r + k;
+	}
 	if (s->cb_error)
 		return s->cb_error;
 	if (r == -EINTR)
