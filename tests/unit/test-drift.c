@@ -182,7 +182,7 @@ static void test_apply(void **state)
 	memset(&e, 0, sizeof(e));
 	e.type = CS_RT_EVT_EXECVE;
 	e.proc.pid = 77;
-	strcpy(e.container.id, "0123456789ab");
+	CS_RT_SET(e.container.id, "0123456789ab");
 	strcpy(e.proc.exepath, "/tmp/x");
 	assert_int_equal(cs_drift_apply(d, &e), 1);
 	assert_true(e.proc.exe_flags & CS_RT_EXE_UPPER_LAYER);
@@ -217,7 +217,7 @@ static void test_apply(void **state)
 	strcpy(e.container.id, "host");
 	e.proc.pid = 77;
 	assert_int_equal(cs_drift_apply(d, &e), 0);
-	strcpy(e.container.id, "0123456789ab");
+	CS_RT_SET(e.container.id, "0123456789ab");
 	e.type = CS_RT_EVT_OPEN;
 	assert_int_equal(cs_drift_apply(d, &e), 0);
 	assert_int_equal(e.proc.exe_flags, 0);
