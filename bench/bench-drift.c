@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 	double t, up_us, low_us, exec_us;
 	int n;
 
-	if (argc != 3 || (n = atoi(argv[2])) <= 0) {
+	if (argc != 3 || (n = (int)strtol(argv[2], NULL, 10)) <= 0) {
 		fprintf(stderr, "usage: bench-drift DIR N\n");
 		return 2;
 	}
@@ -70,13 +70,13 @@ int main(int argc, char **argv)
 	d = cs_drift_new(p);
 	e.type = CS_RT_EVT_EXECVE;
 	e.proc.pid = 1;
-	strcpy(e.container.id, "0123456789ab");
-	strcpy(e.proc.exepath, "/tmp/x"); /* upper: one lookup */
+	CS_RT_SET(e.container.id, "0123456789ab");
+	CS_RT_SET(e.proc.exepath, "/tmp/x"); /* upper: one lookup */
 	t = now_us();
 	for (int i = 0; i < n; i++)
 		cs_drift_apply(d, &e);
 	up_us = (now_us() - t) / n;
-	strcpy(e.proc.exepath, "/bin/ls"); /* lower: two lookups and a readlink */
+	CS_RT_SET(e.proc.exepath, "/bin/ls"); /* lower: two lookups and a readlink */
 	t = now_us();
 	for (int i = 0; i < n; i++)
 		cs_drift_apply(d, &e);

@@ -183,38 +183,38 @@ static void test_apply(void **state)
 	e.type = CS_RT_EVT_EXECVE;
 	e.proc.pid = 77;
 	CS_RT_SET(e.container.id, "0123456789ab");
-	strcpy(e.proc.exepath, "/tmp/x");
+	CS_RT_SET(e.proc.exepath, "/tmp/x");
 	assert_int_equal(cs_drift_apply(d, &e), 1);
 	assert_true(e.proc.exe_flags & CS_RT_EXE_UPPER_LAYER);
 	assert_false(e.proc.exe_flags & CS_RT_EXE_LOWER_LAYER);
 	assert_int_equal(e.arg.flags, e.proc.exe_flags);
 	/* relative: from the cwd link */
-	strcpy(e.proc.exepath, "./x");
+	CS_RT_SET(e.proc.exepath, "./x");
 	e.proc.exe_flags = 0;
 	assert_int_equal(cs_drift_apply(d, &e), 1);
 	assert_true(e.proc.exe_flags & CS_RT_EXE_UPPER_LAYER);
 	/* an image binary: lower (the exe link is not in the upper layer either) */
-	strcpy(e.proc.exepath, "/bin/ls");
+	CS_RT_SET(e.proc.exepath, "/bin/ls");
 	assert_int_equal(cs_drift_apply(d, &e), 1);
 	assert_true(e.proc.exe_flags & CS_RT_EXE_LOWER_LAYER);
 	assert_false(e.proc.exe_flags & CS_RT_EXE_UPPER_LAYER);
 	/* cached per container: the mountinfo is not read again */
 	sub(p, sizeof(p), proc, "77/mountinfo");
 	assert_int_equal(unlink(p), 0);
-	strcpy(e.proc.exepath, "/tmp/x");
+	CS_RT_SET(e.proc.exepath, "/tmp/x");
 	assert_int_equal(cs_drift_apply(d, &e), 1);
 	assert_true(e.proc.exe_flags & CS_RT_EXE_UPPER_LAYER);
 	/* another container, not on overlay: left as it was */
-	strcpy(e.container.id, "ba9876543210");
+	CS_RT_SET(e.container.id, "ba9876543210");
 	e.proc.pid = 88;
 	e.proc.exe_flags = 0;
 	assert_int_equal(cs_drift_apply(d, &e), 0);
 	assert_int_equal(e.proc.exe_flags, 0);
 	/* a gone process of an unknown container, a host process, a non-exec */
-	strcpy(e.container.id, "ffffffffffff");
+	CS_RT_SET(e.container.id, "ffffffffffff");
 	e.proc.pid = 99;
 	assert_int_equal(cs_drift_apply(d, &e), 0);
-	strcpy(e.container.id, "host");
+	CS_RT_SET(e.container.id, "host");
 	e.proc.pid = 77;
 	assert_int_equal(cs_drift_apply(d, &e), 0);
 	CS_RT_SET(e.container.id, "0123456789ab");
