@@ -217,8 +217,8 @@ static __always_inline void submit_wake(void *r, bool wake)
 	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 
 	count(CS_SENSOR_C_EVENTS);
-	bpf_ringbuf_submit(r, wake || avail >= WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP
-							    : BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(r,
+			   wake || avail >= WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
 static __always_inline void submit(void *r)
