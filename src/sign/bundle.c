@@ -10,6 +10,7 @@
 #include "basic/alloc.h"
 #include "basic/buf.h"
 #include "basic/hash.h"
+#include "sign/cosign.h"
 
 #define HINT_MAX      1024
 #define CERT_MAX      (64u << 10)
@@ -384,12 +385,9 @@ static int verify_tlog(const struct cs_sigstore_bundle *b, const struct cs_pubke
 				i, t->log_id, id);
 			continue;
 		}
-		/* the canonical JSON cosign verifies a SET over (keys sorted) */
-		if (cs_buf_printf(&canon,
-				  "{\"body\":\"%s\",\"integratedTime\":%lld,\"logID\":\"%s\","
-				  "\"logIndex\":%lld}",
-				  t->body, (long long)t->integrated_time, t->log_id,
-				  (long long)t->log_index) < 0)
+		/* the canonical JSON cosign verifies a SET over */
+		if (cs_rekor_set_payload(t->body, t->integrated_time, t->log_id, t->log_index,
+					 &canon) < 0)
 			return cs_error_set(err, -ENOMEM, "out of memory");
 		cs_error_clear(err);
 		if (cs_pubkey_verify(rekor_key, canon.data, canon.len, t->set, t->set_len,

@@ -651,21 +651,26 @@ out:
 	return r;
 }
 
-/* The bytes the SET signs: {"body":..,"integratedTime":..,"logID":..,"logIndex":..} */
-static int rekor_canonical(const struct cs_rekor_bundle *b, struct cs_buf *out)
+int cs_rekor_set_payload(const char *body, int64_t integrated_time, const char *log_id,
+			 int64_t log_index, struct cs_buf *out)
 {
 	int r = cs_buf_puts(out, "{\"body\":");
 
 	if (r >= 0)
-		r = canon_string(out, b->body, strlen(b->body));
+		r = canon_string(out, body, strlen(body));
 	if (r >= 0)
 		r = cs_buf_printf(
-			out, ",\"integratedTime\":%lld,\"logID\":", (long long)b->integrated_time);
+			out, ",\"integratedTime\":%lld,\"logID\":", (long long)integrated_time);
 	if (r >= 0)
-		r = canon_string(out, b->log_id, strlen(b->log_id));
+		r = canon_string(out, log_id, strlen(log_id));
 	if (r >= 0)
-		r = cs_buf_printf(out, ",\"logIndex\":%lld}", (long long)b->log_index);
+		r = cs_buf_printf(out, ",\"logIndex\":%lld}", (long long)log_index);
 	return r;
+}
+
+static int rekor_canonical(const struct cs_rekor_bundle *b, struct cs_buf *out)
+{
+	return cs_rekor_set_payload(b->body, b->integrated_time, b->log_id, b->log_index, out);
 }
 
 /*

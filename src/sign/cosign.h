@@ -119,6 +119,12 @@ struct cs_rekor_bundle {
 int cs_rekor_bundle_parse(const void *json, size_t n, struct cs_rekor_bundle *ret,
 			  struct cs_error *err);
 void cs_rekor_bundle_done(struct cs_rekor_bundle *b);
+/*
+ * The bytes a Rekor SignedEntryTimestamp signs: the RFC 8785 canonical JSON
+ * {"body":..,"integratedTime":..,"logID":..,"logIndex":..}, appended to out.
+ */
+int cs_rekor_set_payload(const char *body, int64_t integrated_time, const char *log_id,
+			 int64_t log_index, struct cs_buf *out);
 
 /* ---- signing ---- */
 
