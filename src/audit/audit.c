@@ -120,13 +120,21 @@ int cs_audit_add(struct cs_audit *a, const struct cs_check *c)
 
 int cs_audit_addf(struct cs_audit *a, const struct cs_check *c, const char *fmt, ...)
 {
-	char *ev = NULL;
 	va_list ap;
 	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&ev, fmt, ap);
+	r = cs_audit_addv(a, c, fmt, ap);
 	va_end(ap);
+	return r;
+}
+
+int cs_audit_addv(struct cs_audit *a, const struct cs_check *c, const char *fmt, va_list ap)
+{
+	char *ev = NULL;
+	int r;
+
+	r = vasprintf(&ev, fmt, ap);
 	if (r < 0)
 		return -ENOMEM;
 	r = push(&a->v, &a->n, &a->cap, c, ev);

@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "basic/error.h"
@@ -64,6 +65,8 @@ int cs_audit_add(struct cs_audit *a, const struct cs_check *c);
 /* printf-style evidence convenience: c->evidence is ignored, fmt is used. */
 int cs_audit_addf(struct cs_audit *a, const struct cs_check *c, const char *fmt, ...)
 	CS_PRINTF(3, 4);
+int cs_audit_addv(struct cs_audit *a, const struct cs_check *c, const char *fmt, va_list ap)
+	CS_PRINTF(3, 0);
 /* Add a result already marked suppressed (c->suppressed_by set). */
 int cs_audit_add_suppressed(struct cs_audit *a, const struct cs_check *c);
 int cs_audit_warn(struct cs_audit *a, const char *fmt, ...) CS_PRINTF(2, 3);

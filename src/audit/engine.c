@@ -94,18 +94,12 @@ static int emit(struct cs_audit *a, const struct def *d, enum cs_check_status st
 			      .status = st,
 			      .target = target,
 			      .remediation = d->fix };
-	char *ev = NULL;
 	va_list ap;
 	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&ev, fmt, ap);
+	r = cs_audit_addv(a, &c, fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		return -ENOMEM;
-	c.evidence = ev;
-	r = cs_audit_add(a, &c);
-	free(ev);
 	return r;
 }
 
