@@ -21,6 +21,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -341,12 +342,19 @@ static int probe_alone(const struct cs_sensor_options *o, const char *prog, char
 }
 
 /* Open and load the skeleton with each hook's flavour from want[]. */
-/* The inode of PID 1's mount namespace (0 when it cannot be read). */
+/*
+ * The inode of the host's mount namespace: PID 1's, or, where PID 1 is out
+ * of reach (a sandboxed init, another user namespace), the sensor's own,
+ * which runs on the host. Without it every exec would look like a
+ * container's and wake the reader.
+ */
 static uint32_t host_mntns(void)
 {
 	struct stat st;
 
-	return stat("/proc/1/ns/mnt", &st) == 0 ? (uint32_t)st.st_ino : 0;
+	if (stat("/proc/1/ns/mnt", &st) == 0 || stat("/proc/self/ns/mnt", &st) == 0)
+		return (uint32_t)st.st_ino;
+	return 0;
 }
 
 static int try_load(struct cs_sensor *s, const struct cs_sensor_options *o,
@@ -556,6 +564,24 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 	if (!s->rb) {
 		r = cs_error_errno(err, errno, "cannot open the sensor's ring buffer");
 		goto fail;
+	}
+	{
+		/*
+		 * Edge-triggered: libbpf registers the ring level-triggered, so
+		 * under a steady stream every poll found a record or two waiting
+		 * and returned at once, and the reader spun a record at a time
+		 * on a core the workload wanted. Edge-triggered, a poll returns
+		 * only for the kernel side's wakeups (a batch, or a container's
+		 * exec) or its timeout.
+		 */
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLET, .data.fd = 0 };
+
+		if (epoll_ctl(ring_buffer__epoll_fd(s->rb), EPOLL_CTL_MOD,
+			      bpf_map__fd(s->skel->maps.events), &ev) < 0) {
+			r = cs_error_errno(err, errno,
+					   "cannot set up the sensor's ring buffer poll");
+			goto fail;
+		}
 	}
 	for (size_t i = 0; i < N_HOOKS; i++) {
 		int n;
