@@ -14,6 +14,22 @@ struct cs_table {
 	enum cs_align *align;
 };
 
+/*
+ * Unicode's bidirectional controls (U+061C, U+200E, U+200F, U+202A..U+202E,
+ * U+2066..U+2069): valid UTF-8, but they reorder what a terminal shows, so
+ * a hostile name could make a table row read as something else.
+ */
+static bool is_bidi_control(const unsigned char *u, size_t l)
+{
+	if (l == 2)
+		return u[0] == 0xd8 && u[1] == 0x9c;
+	if (l != 3 || u[0] != 0xe2)
+		return false;
+	if (u[1] == 0x80)
+		return u[2] == 0x8e || u[2] == 0x8f || (u[2] >= 0xaa && u[2] <= 0xae);
+	return u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9;
+}
+
 char *cs_term_sanitize(const char *s)
 {
 	struct cs_buf b = CS_BUF_INIT(SIZE_MAX / 2);
@@ -32,6 +48,15 @@ char *cs_term_sanitize(const char *s)
 			/* C1 control characters U+0080..U+009F */
 			r = cs_buf_printf(&b, "\\x%02x\\x%02x", c, (unsigned char)s[i + 1]);
 			i += 2;
+		} else if (is_bidi_control((const unsigned char *)s + i, l)) {
+			const unsigned char *u = (const unsigned char *)s + i;
+
+			r = l == 2 ? cs_buf_printf(&b, "\\u%04x",
+						   ((u[0] & 0x1fu) << 6) | (u[1] & 0x3fu))
+				   : cs_buf_printf(&b, "\\u%04x",
+						   ((u[0] & 0x0fu) << 12) | ((u[1] & 0x3fu) << 6) |
+							   (u[2] & 0x3fu));
+			i += l;
 		} else {
 			r = cs_buf_append(&b, s + i, l);
 			i += l;

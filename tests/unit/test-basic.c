@@ -222,6 +222,12 @@ static void test_table(void **state)
 	s = cs_term_sanitize("ok\xc2\x9b\xff");
 	assert_string_equal(s, "ok\\xc2\\x9b\\xff");
 	free(s);
+	/* bidirectional controls are escaped, other multi-byte text is kept */
+	s = cs_term_sanitize(
+		"evil\xe2\x80\xaetxt.exe \xe2\x81\xa6x\xe2\x81\xa9 \xd8\x9c \xe2\x80\x8f|caf\xc3\xa9 \xe2\x80\x94");
+	assert_string_equal(
+		s, "evil\\u202etxt.exe \\u2066x\\u2069 \\u061c \\u200f|caf\xc3\xa9 \xe2\x80\x94");
+	free(s);
 }
 
 static int log_count;
