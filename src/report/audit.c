@@ -12,8 +12,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlwriter.h>
 #include "config.h"
 #include "audit/audit.h"
 #include "basic/alloc.h"
@@ -22,6 +20,7 @@
 #include "basic/json.h"
 #include "basic/table.h"
 #include "report/internal.h"
+#include "report/xmlw.h"
 
 #define TEXT_MAX (1u << 24)
 
@@ -344,16 +343,12 @@ static int sarif_check(struct cs_json *j, const struct audit_rule *rules, size_t
 		       const char *kind, const struct cs_check *c)
 {
 	struct cs_buf msg = CS_BUF_INIT(TEXT_MAX);
-	_cleanup_free_ char *uri = NULL, *why = NULL;
+	_cleanup_free_ char *uri = NULL;
 	char fp[CS_DIGEST_STR_MAX];
 	int r;
 
 	uri = result_uri(c, kind);
 	if (!uri)
-		return -ENOMEM;
-	if (c->suppressed_by &&
-	    !(why = cs_asprintf("%s%s%s", c->suppressed_by, c->justification ? ": " : "",
-				c->justification ? c->justification : "")))
 		return -ENOMEM;
 	r = result_fingerprint(c, fp);
 	r = r < 0 ? r : report_sarif_msg_escape(&msg, or_dash(c->title));
@@ -369,51 +364,28 @@ static int sarif_check(struct cs_json *j, const struct audit_rule *rules, size_t
 		r = cs_buf_puts(&msg, ". Remediation: ");
 		r = r < 0 ? r : report_sarif_msg_escape(&msg, c->remediation);
 	}
+	r = r < 0 ? r
+		  : report_sarif_result_begin(
+			    j, &(struct report_sarif_result){
+				       .rule_id = c->id,
+				       .rule_index = rule_index(rules, n_rules, c->id),
+				       .level = c->status == CS_CHECK_FAIL
+							? report_sarif_level(c->severity)
+							: "note",
+				       .message = msg.data,
+				       .uri = uri,
+				       .line = c->line,
+				       .logical_name = c->target,
+				       .logical_kind = "object",
+				       .fp_key = "customsAuditHash/v1",
+				       .fp = cs_digest_hex(fp),
+				       .suppressed_by = c->suppressed_by,
+				       .justification = c->justification,
+			       });
 	if (r < 0) {
 		cs_buf_done(&msg);
 		return r;
 	}
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "ruleId", c->id);
-	cs_json_kv_uint(j, "ruleIndex", rule_index(rules, n_rules, c->id));
-	cs_json_kv_string(j, "kind", "fail");
-	cs_json_kv_string(j, "level",
-			  c->status == CS_CHECK_FAIL ? report_sarif_level(c->severity) : "note");
-	cs_json_key(j, "message");
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "text", msg.data);
-	cs_json_end_object(j);
-	cs_json_key(j, "locations");
-	cs_json_begin_array(j);
-	cs_json_begin_object(j);
-	cs_json_key(j, "physicalLocation");
-	cs_json_begin_object(j);
-	cs_json_key(j, "artifactLocation");
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "uri", uri);
-	cs_json_end_object(j);
-	cs_json_key(j, "region");
-	cs_json_begin_object(j);
-	cs_json_kv_uint(j, "startLine", c->line ? c->line : 1);
-	cs_json_end_object(j);
-	cs_json_end_object(j);
-	if (c->target) {
-		cs_json_key(j, "logicalLocations");
-		cs_json_begin_array(j);
-		cs_json_begin_object(j);
-		cs_json_kv_string(j, "fullyQualifiedName", c->target);
-		cs_json_kv_string(j, "kind", "object");
-		cs_json_end_object(j);
-		cs_json_end_array(j);
-	}
-	cs_json_end_object(j);
-	cs_json_end_array(j);
-	cs_json_key(j, "partialFingerprints");
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "customsAuditHash/v1", cs_digest_hex(fp));
-	cs_json_end_object(j);
-	if (why)
-		report_sarif_suppression(j, why);
 	cs_json_key(j, "properties");
 	cs_json_begin_object(j);
 	cs_json_kv_string(j, "status", cs_check_status_name(c->status));
@@ -509,66 +481,7 @@ out:
 
 /* ---- JUnit ---- */
 
-struct junit {
-	xmlTextWriterPtr w;
-	int r; /* first error, sticky */
-};
-
-static void xcheck(struct junit *ju, int rc)
-{
-	if (rc < 0 && ju->r >= 0)
-		ju->r = -EIO;
-}
-
-static void xstart(struct junit *ju, const char *name)
-{
-	if (ju->r >= 0)
-		xcheck(ju, xmlTextWriterStartElement(ju->w, BAD_CAST name));
-}
-
-static void xend(struct junit *ju)
-{
-	if (ju->r >= 0)
-		xcheck(ju, xmlTextWriterEndElement(ju->w));
-}
-
-static void xattr(struct junit *ju, const char *name, const char *value)
-{
-	_cleanup_free_ char *v = NULL;
-
-	if (ju->r < 0)
-		return;
-	v = report_clean(value);
-	if (!v) {
-		ju->r = -ENOMEM;
-		return;
-	}
-	xcheck(ju, xmlTextWriterWriteAttribute(ju->w, BAD_CAST name, BAD_CAST v));
-}
-
-static void xattr_uint(struct junit *ju, const char *name, size_t v)
-{
-	char b[32];
-
-	snprintf(b, sizeof(b), "%zu", v);
-	xattr(ju, name, b);
-}
-
-static void xtext(struct junit *ju, const char *s)
-{
-	_cleanup_free_ char *v = NULL;
-
-	if (ju->r < 0)
-		return;
-	v = report_clean(s);
-	if (!v) {
-		ju->r = -ENOMEM;
-		return;
-	}
-	xcheck(ju, xmlTextWriterWriteString(ju->w, BAD_CAST v));
-}
-
-static void junit_case(struct junit *ju, const struct cs_check *c)
+static void junit_case(struct report_xml *ju, const struct cs_check *c)
 {
 	_cleanup_free_ char *name = NULL, *loc = NULL, *body = NULL;
 
@@ -588,14 +501,14 @@ static void junit_case(struct junit *ju, const struct cs_check *c)
 		ju->r = -ENOMEM;
 		return;
 	}
-	xstart(ju, "testcase");
-	xattr(ju, "classname", or_dash(c->target));
-	xattr(ju, "name", name);
+	report_xml_start(ju, "testcase");
+	report_xml_attr(ju, "classname", or_dash(c->target));
+	report_xml_attr(ju, "name", name);
 	if (loc)
-		xattr(ju, "file", c->path);
+		report_xml_attr(ju, "file", c->path);
 	if (c->line)
-		xattr_uint(ju, "line", c->line);
-	xattr(ju, "time", "0");
+		report_xml_attr_uint(ju, "line", c->line);
+	report_xml_attr(ju, "time", "0");
 	if (c->suppressed_by) {
 		_cleanup_free_ char *why = cs_asprintf("suppressed by %s%s%s", c->suppressed_by,
 						       c->justification ? ": " : "",
@@ -604,104 +517,78 @@ static void junit_case(struct junit *ju, const struct cs_check *c)
 			ju->r = -ENOMEM;
 			return;
 		}
-		xstart(ju, "skipped");
-		xattr(ju, "message", why);
-		xend(ju);
+		report_xml_start(ju, "skipped");
+		report_xml_attr(ju, "message", why);
+		report_xml_end(ju);
 	} else if (c->status == CS_CHECK_FAIL) {
-		xstart(ju, "failure");
-		xattr(ju, "message", or_dash(c->evidence));
-		xattr(ju, "type", cs_severity_name(c->severity));
-		xtext(ju, body);
-		xend(ju);
+		report_xml_start(ju, "failure");
+		report_xml_attr(ju, "message", or_dash(c->evidence));
+		report_xml_attr(ju, "type", cs_severity_name(c->severity));
+		report_xml_text(ju, body);
+		report_xml_end(ju);
 	} else if (c->status == CS_CHECK_SKIP) {
-		xstart(ju, "skipped");
-		xattr(ju, "message", or_dash(c->evidence));
-		xend(ju);
+		report_xml_start(ju, "skipped");
+		report_xml_attr(ju, "message", or_dash(c->evidence));
+		report_xml_end(ju);
 	} else {
-		xstart(ju, "system-out");
-		xtext(ju, body);
-		xend(ju);
+		report_xml_start(ju, "system-out");
+		report_xml_text(ju, body);
+		report_xml_end(ju);
 	}
-	xend(ju);
-}
-
-static void silent(void *ctx, const char *msg, ...)
-{
-	(void)ctx;
-	(void)msg;
+	report_xml_end(ju);
 }
 
 static int audit_junit(const struct cs_audit *a, const struct cs_audit_report_options *o, FILE *f)
 {
-	xmlGenericErrorFunc old = xmlGenericError;
-	void *old_ctx = xmlGenericErrorContext;
-	struct junit ju = { 0 };
+	struct report_xml ju = { 0 };
 	size_t fails = cs_audit_count(a, CS_CHECK_FAIL);
 	size_t skipped = cs_audit_count(a, CS_CHECK_SKIP) + a->n_suppressed;
 	size_t tests = a->n + a->n_suppressed;
 	_cleanup_free_ char *suite = cs_asprintf("customs audit %s", a->kind);
-	xmlOutputBufferPtr out;
 	char now[32], ts[32];
 	int r;
 
 	if (!suite)
 		return -ENOMEM;
 	snprintf(ts, sizeof(ts), "%.19s", generated(o, now, sizeof(now)));
-	xmlSetGenericErrorFunc(NULL, silent);
-	out = xmlOutputBufferCreateFile(f, NULL);
-	ju.w = out ? xmlNewTextWriter(out) : NULL;
-	if (!ju.w) {
-		if (out)
-			xmlOutputBufferClose(out);
-		xmlSetGenericErrorFunc(old_ctx, old);
-		return -ENOMEM;
-	}
-	xcheck(&ju, xmlTextWriterSetIndent(ju.w, 1));
-	xcheck(&ju, xmlTextWriterSetIndentString(ju.w, BAD_CAST "  "));
-	xcheck(&ju, xmlTextWriterStartDocument(ju.w, "1.0", "UTF-8", NULL));
-	xstart(&ju, "testsuites");
-	xattr(&ju, "name", "customs");
-	xattr_uint(&ju, "tests", tests);
-	xattr_uint(&ju, "failures", fails);
-	xattr_uint(&ju, "errors", 0);
-	xattr_uint(&ju, "skipped", skipped);
-	xattr(&ju, "time", "0");
-	xstart(&ju, "testsuite");
-	xattr(&ju, "name", suite);
-	xattr_uint(&ju, "tests", tests);
-	xattr_uint(&ju, "failures", fails);
-	xattr_uint(&ju, "errors", 0);
-	xattr_uint(&ju, "skipped", skipped);
-	xattr(&ju, "time", "0");
+	r = report_xml_begin(&ju, f);
+	if (r < 0)
+		return r;
+	report_xml_start(&ju, "testsuites");
+	report_xml_attr(&ju, "name", "customs");
+	report_xml_attr_uint(&ju, "tests", tests);
+	report_xml_attr_uint(&ju, "failures", fails);
+	report_xml_attr_uint(&ju, "errors", 0);
+	report_xml_attr_uint(&ju, "skipped", skipped);
+	report_xml_attr(&ju, "time", "0");
+	report_xml_start(&ju, "testsuite");
+	report_xml_attr(&ju, "name", suite);
+	report_xml_attr_uint(&ju, "tests", tests);
+	report_xml_attr_uint(&ju, "failures", fails);
+	report_xml_attr_uint(&ju, "errors", 0);
+	report_xml_attr_uint(&ju, "skipped", skipped);
+	report_xml_attr(&ju, "time", "0");
 	if (ts[0])
-		xattr(&ju, "timestamp", ts);
-	xstart(&ju, "properties");
-	xstart(&ju, "property");
-	xattr(&ju, "name", "schema");
-	xattr(&ju, "value", CS_AUDIT_SCHEMA);
-	xend(&ju);
+		report_xml_attr(&ju, "timestamp", ts);
+	report_xml_start(&ju, "properties");
+	report_xml_start(&ju, "property");
+	report_xml_attr(&ju, "name", "schema");
+	report_xml_attr(&ju, "value", CS_AUDIT_SCHEMA);
+	report_xml_end(&ju);
 	for (size_t i = 0; i < a->n_warnings; i++) {
-		xstart(&ju, "property");
-		xattr(&ju, "name", "warning");
-		xattr(&ju, "value", a->warnings[i]);
-		xend(&ju);
+		report_xml_start(&ju, "property");
+		report_xml_attr(&ju, "name", "warning");
+		report_xml_attr(&ju, "value", a->warnings[i]);
+		report_xml_end(&ju);
 	}
-	xend(&ju);
+	report_xml_end(&ju);
 	for (size_t i = 0; i < a->n; i++)
 		junit_case(&ju, &a->v[i]);
 	for (size_t i = 0; i < a->n_suppressed; i++)
 		junit_case(&ju, &a->suppressed[i]);
-	xend(&ju);
-	xend(&ju);
-	if (ju.r >= 0)
-		xcheck(&ju, xmlTextWriterEndDocument(ju.w));
-	if (ju.r >= 0)
-		xcheck(&ju, xmlTextWriterFlush(ju.w));
-	xmlFreeTextWriter(ju.w);
-	xmlSetGenericErrorFunc(old_ctx, old);
-	r = ju.r;
-	if (r >= 0 && (fflush(f) != 0 || ferror(f)))
-		r = -EIO;
+	report_xml_end(&ju);
+	report_xml_end(&ju);
+	r = report_xml_finish(&ju, f);
 	return r;
 }
 

@@ -106,7 +106,23 @@ const char *report_sarif_level(enum cs_severity s);
 void report_sarif_rule(struct cs_json *j, const char *id, const char *name, const char *desc,
 		       const char *url, const struct cs_buf *text, const struct cs_buf *md,
 		       enum cs_severity severity, const char *tag);
-void report_sarif_suppression(struct cs_json *j, const char *why);
+/*
+ * One SARIF result, written up to its "properties": the caller adds them
+ * and closes the object. line 0: a whole file, shown at line 1; a logical
+ * location and a suppression only when named.
+ */
+struct report_sarif_result {
+	const char *rule_id;
+	size_t rule_index;
+	const char *level;
+	const char *message; /* already escaped for SARIF */
+	const char *uri;
+	unsigned line, column, end_line, end_column;
+	const char *logical_name, *logical_kind;
+	const char *fp_key, *fp; /* partialFingerprints */
+	const char *suppressed_by, *justification;
+};
+int report_sarif_result_begin(struct cs_json *j, const struct report_sarif_result *r);
 /* markdown inline text and SARIF message text, escaped onto b */
 int report_md_escape(struct cs_buf *b, const char *s);
 int report_sarif_msg_escape(struct cs_buf *b, const char *s);

@@ -16,96 +16,50 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlwriter.h>
 #include "config.h"
 #include "basic/alloc.h"
 #include "basic/buf.h"
 #include "report/internal.h"
+#include "report/xmlw.h"
 
 #define TEXT_MAX (1u << 24)
 
 struct junit {
-	xmlTextWriterPtr w;
-	int r; /* first error, sticky */
+	struct report_xml x;
 	const struct cs_scan_report *rep;
 	const struct cs_finding **shown, **suppressed; /* in table order */
 	const struct cs_issue **ishown, **isuppressed; /* in table order */
 	char generated[32];			       /* without the zone, as JUnit has it */
 };
 
-static void check(struct junit *ju, int rc)
+/* a suppressed finding or issue: skipped, and why; closes the testcase */
+static void suppressed(struct junit *ju, const char *by, const char *justification)
 {
-	if (rc < 0 && ju->r >= 0)
-		ju->r = -EIO;
-}
-
-static void start(struct junit *ju, const char *name)
-{
-	if (ju->r >= 0)
-		check(ju, xmlTextWriterStartElement(ju->w, BAD_CAST name));
-}
-
-static void end(struct junit *ju)
-{
-	if (ju->r >= 0)
-		check(ju, xmlTextWriterEndElement(ju->w));
-}
-
-/* an attribute from any string: cleaned, then escaped by libxml2 */
-static void attr(struct junit *ju, const char *name, const char *value)
-{
-	_cleanup_free_ char *v = NULL;
-
-	if (ju->r < 0)
-		return;
-	v = report_clean(value);
-	if (!v) {
-		ju->r = -ENOMEM;
-		return;
-	}
-	check(ju, xmlTextWriterWriteAttribute(ju->w, BAD_CAST name, BAD_CAST v));
-}
-
-static void attr_uint(struct junit *ju, const char *name, size_t v)
-{
-	char b[32];
-
-	snprintf(b, sizeof(b), "%zu", v);
-	attr(ju, name, b);
-}
-
-static void text(struct junit *ju, const char *s)
-{
-	_cleanup_free_ char *v = NULL;
-
-	if (ju->r < 0)
-		return;
-	v = report_clean(s);
-	if (!v) {
-		ju->r = -ENOMEM;
-		return;
-	}
-	check(ju, xmlTextWriterWriteString(ju->w, BAD_CAST v));
+	report_xml_start(&ju->x, "skipped");
+	report_xml_attr(&ju->x, "message", justification && justification[0] ? justification : by);
+	report_xml_text(&ju->x, "suppressed by ");
+	report_xml_text(&ju->x, by);
+	report_xml_end(&ju->x);
+	report_xml_end(&ju->x);
 }
 
 static void property(struct junit *ju, const char *name, const char *value)
 {
 	if (!value || !value[0])
 		return;
-	start(ju, "property");
-	attr(ju, "name", name);
-	attr(ju, "value", value);
-	end(ju);
+	report_xml_start(&ju->x, "property");
+	report_xml_attr(&ju->x, "name", name);
+	report_xml_attr(&ju->x, "value", value);
+	report_xml_end(&ju->x);
 }
 
 static void counts_attrs(struct junit *ju, size_t failures, size_t skipped)
 {
-	attr_uint(ju, "tests", failures + skipped);
-	attr_uint(ju, "failures", failures);
-	attr_uint(ju, "errors", 0);
-	attr_uint(ju, "skipped", skipped);
-	attr(ju, "time", "0");
+	report_xml_attr_uint(&ju->x, "tests", failures + skipped);
+	report_xml_attr_uint(&ju->x, "failures", failures);
+	report_xml_attr_uint(&ju->x, "errors", 0);
+	report_xml_attr_uint(&ju->x, "skipped", skipped);
+	report_xml_attr(&ju->x, "time", "0");
 }
 
 static const char *or_dash(const char *s)
@@ -121,14 +75,14 @@ static void failure(struct junit *ju, int r, const char *msg, enum cs_severity s
 		    struct cs_buf *body)
 {
 	if (r < 0) {
-		ju->r = r;
+		ju->x.r = r;
 	} else {
-		start(ju, "failure");
-		attr(ju, "message", msg);
-		attr(ju, "type", cs_severity_name(sev));
-		text(ju, body->data);
-		end(ju);
-		end(ju);
+		report_xml_start(&ju->x, "failure");
+		report_xml_attr(&ju->x, "message", msg);
+		report_xml_attr(&ju->x, "type", cs_severity_name(sev));
+		report_xml_text(&ju->x, body->data);
+		report_xml_end(&ju->x);
+		report_xml_end(&ju->x);
 	}
 	cs_buf_done(body);
 }
@@ -142,21 +96,15 @@ static void testcase(struct junit *ju, const struct cs_finding *x)
 
 	classname = cs_asprintf("%s@%s", or_dash(p->name), or_dash(p->version ?: x->installed));
 	if (!classname) {
-		ju->r = -ENOMEM;
+		ju->x.r = -ENOMEM;
 		return;
 	}
-	start(ju, "testcase");
-	attr(ju, "classname", classname);
-	attr(ju, "name", x->id);
-	attr(ju, "time", "0");
+	report_xml_start(&ju->x, "testcase");
+	report_xml_attr(&ju->x, "classname", classname);
+	report_xml_attr(&ju->x, "name", x->id);
+	report_xml_attr(&ju->x, "time", "0");
 	if (x->suppressed_by) {
-		start(ju, "skipped");
-		attr(ju, "message",
-		     x->justification && x->justification[0] ? x->justification : x->suppressed_by);
-		text(ju, "suppressed by ");
-		text(ju, x->suppressed_by);
-		end(ju);
-		end(ju);
+		suppressed(ju, x->suppressed_by, x->justification);
 		return;
 	}
 	msg = cs_asprintf("%s: %s in %s %s, fixed version %s%s%s", cs_severity_name(x->severity),
@@ -221,12 +169,12 @@ static void testsuite(struct junit *ju, const char *g)
 
 	b = group_range(ju->shown, fs->n, g, &a);
 	sb = group_range(ju->suppressed, fs->n_suppressed, g, &sa);
-	start(ju, "testsuite");
-	attr(ju, "name", report_group_title(g));
+	report_xml_start(&ju->x, "testsuite");
+	report_xml_attr(&ju->x, "name", report_group_title(g));
 	counts_attrs(ju, b - a, sb - sa);
 	if (ju->generated[0])
-		attr(ju, "timestamp", ju->generated);
-	start(ju, "properties");
+		report_xml_attr(&ju->x, "timestamp", ju->generated);
+	report_xml_start(&ju->x, "properties");
 	property(ju, "target", ju->rep->target);
 	property(ju, "kind", ju->rep->kind);
 	if (!strcmp(g, "os") && os) {
@@ -236,12 +184,12 @@ static void testsuite(struct junit *ju, const char *g)
 	if (ju->rep->img)
 		property(ju, "manifestDigest", cs_image_manifest_digest(ju->rep->img));
 	property(ju, "databaseBuilt", ju->rep->db_built);
-	end(ju);
-	for (size_t i = a; i < b && ju->r >= 0; i++)
+	report_xml_end(&ju->x);
+	for (size_t i = a; i < b && ju->x.r >= 0; i++)
 		testcase(ju, ju->shown[i]);
-	for (size_t i = sa; i < sb && ju->r >= 0; i++)
+	for (size_t i = sa; i < sb && ju->x.r >= 0; i++)
 		testcase(ju, ju->suppressed[i]);
-	end(ju);
+	report_xml_end(&ju->x);
 }
 
 static void issue_testcase(struct junit *ju, const struct cs_issue *x)
@@ -256,21 +204,15 @@ static void issue_testcase(struct junit *ju, const struct cs_issue *x)
 	int r;
 
 	if (!loc) {
-		ju->r = -ENOMEM;
+		ju->x.r = -ENOMEM;
 		return;
 	}
-	start(ju, "testcase");
-	attr(ju, "classname", or_dash(classname));
-	attr(ju, "name", or_dash(x->rule_id));
-	attr(ju, "time", "0");
+	report_xml_start(&ju->x, "testcase");
+	report_xml_attr(&ju->x, "classname", or_dash(classname));
+	report_xml_attr(&ju->x, "name", or_dash(x->rule_id));
+	report_xml_attr(&ju->x, "time", "0");
 	if (x->suppressed_by) {
-		start(ju, "skipped");
-		attr(ju, "message",
-		     x->justification && x->justification[0] ? x->justification : x->suppressed_by);
-		text(ju, "suppressed by ");
-		text(ju, x->suppressed_by);
-		end(ju);
-		end(ju);
+		suppressed(ju, x->suppressed_by, x->justification);
 		return;
 	}
 	msg = cs_asprintf("%s: %s at %s%s%s", cs_severity_name(x->severity), or_dash(x->rule_id),
@@ -318,41 +260,32 @@ static void issue_testsuite(struct junit *ju, enum cs_issue_kind k)
 	sb = kind_range(ju->isuppressed, is->n_suppressed, k, &sa);
 	if (a == b && sa == sb)
 		return;
-	start(ju, "testsuite");
-	attr(ju, "name", report_issue_kind_title(k));
+	report_xml_start(&ju->x, "testsuite");
+	report_xml_attr(&ju->x, "name", report_issue_kind_title(k));
 	counts_attrs(ju, b - a, sb - sa);
 	if (ju->generated[0])
-		attr(ju, "timestamp", ju->generated);
-	start(ju, "properties");
+		report_xml_attr(&ju->x, "timestamp", ju->generated);
+	report_xml_start(&ju->x, "properties");
 	property(ju, "target", ju->rep->target);
 	property(ju, "kind", ju->rep->kind);
 	property(ju, "issueKind", cs_issue_kind_name(k));
 	if (ju->rep->img)
 		property(ju, "manifestDigest", cs_image_manifest_digest(ju->rep->img));
-	end(ju);
-	for (size_t i = a; i < b && ju->r >= 0; i++)
+	report_xml_end(&ju->x);
+	for (size_t i = a; i < b && ju->x.r >= 0; i++)
 		issue_testcase(ju, ju->ishown[i]);
-	for (size_t i = sa; i < sb && ju->r >= 0; i++)
+	for (size_t i = sa; i < sb && ju->x.r >= 0; i++)
 		issue_testcase(ju, ju->isuppressed[i]);
-	end(ju);
-}
-
-static void silent(void *ctx, const char *msg, ...)
-{
-	(void)ctx;
-	(void)msg;
+	report_xml_end(&ju->x);
 }
 
 int cs_report_junit(const struct cs_scan_report *rep, FILE *f, struct cs_error *err)
 {
 	const struct cs_findings *fs = report_findings(rep);
 	const struct cs_issues *is = report_issues(rep);
-	xmlGenericErrorFunc old = xmlGenericError;
-	void *old_ctx = xmlGenericErrorContext;
 	struct junit ju = { .rep = rep };
 	const char *groups[REPORT_GROUP_MAX];
 	size_t ng = report_groups(rep, groups);
-	xmlOutputBufferPtr out;
 	char now[32];
 	int r;
 
@@ -367,37 +300,18 @@ int cs_report_junit(const struct cs_scan_report *rep, FILE *f, struct cs_error *
 		r = report_issues_sorted(is->suppressed, is->n_suppressed, &ju.isuppressed);
 	if (r < 0)
 		goto out;
-	/* libxml2 would print its own messages: the error is reported once, below */
-	xmlSetGenericErrorFunc(NULL, silent);
-	out = xmlOutputBufferCreateFile(f, NULL);
-	ju.w = out ? xmlNewTextWriter(out) : NULL;
-	if (!ju.w) {
-		if (out)
-			xmlOutputBufferClose(out);
-		xmlSetGenericErrorFunc(old_ctx, old);
-		r = -ENOMEM;
+	r = report_xml_begin(&ju.x, f);
+	if (r < 0)
 		goto out;
-	}
-	check(&ju, xmlTextWriterSetIndent(ju.w, 1));
-	check(&ju, xmlTextWriterSetIndentString(ju.w, BAD_CAST "  "));
-	check(&ju, xmlTextWriterStartDocument(ju.w, "1.0", "UTF-8", NULL));
-	start(&ju, "testsuites");
-	attr(&ju, "name", "customs");
+	report_xml_start(&ju.x, "testsuites");
+	report_xml_attr(&ju.x, "name", "customs");
 	counts_attrs(&ju, fs->n + is->n, fs->n_suppressed + is->n_suppressed);
-	for (size_t i = 0; i < ng && ju.r >= 0; i++)
+	for (size_t i = 0; i < ng && ju.x.r >= 0; i++)
 		testsuite(&ju, groups[i]);
-	for (int k = 0; k < _CS_ISSUE_KIND_MAX && ju.r >= 0; k++)
+	for (int k = 0; k < _CS_ISSUE_KIND_MAX && ju.x.r >= 0; k++)
 		issue_testsuite(&ju, (enum cs_issue_kind)k);
-	end(&ju);
-	if (ju.r >= 0)
-		check(&ju, xmlTextWriterEndDocument(ju.w));
-	if (ju.r >= 0)
-		check(&ju, xmlTextWriterFlush(ju.w));
-	xmlFreeTextWriter(ju.w);
-	xmlSetGenericErrorFunc(old_ctx, old);
-	r = ju.r;
-	if (r >= 0 && (fflush(f) != 0 || ferror(f)))
-		r = errno > 0 ? -errno : -EIO;
+	report_xml_end(&ju.x);
+	r = report_xml_finish(&ju.x, f);
 out:
 	free(ju.shown);
 	free(ju.suppressed);

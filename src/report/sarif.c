@@ -473,52 +473,20 @@ static int write_result(struct cs_json *j, const struct sarif *s, const struct c
 		cs_buf_done(&msg);
 		return r;
 	}
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "ruleId", x->id);
-	cs_json_kv_uint(j, "ruleIndex", rule_index(s, x->id));
-	cs_json_kv_string(j, "kind", "fail");
-	cs_json_kv_string(j, "level", level_of(x->severity));
-	cs_json_key(j, "message");
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "text", msg.data);
-	cs_json_end_object(j);
-	cs_json_key(j, "locations");
-	cs_json_begin_array(j);
-	cs_json_begin_object(j);
-	cs_json_key(j, "physicalLocation");
-	cs_json_begin_object(j);
-	cs_json_key(j, "artifactLocation");
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "uri", uri);
-	cs_json_end_object(j);
-	cs_json_key(j, "region");
-	cs_json_begin_object(j);
-	cs_json_kv_int(j, "startLine", 1);
-	cs_json_end_object(j);
-	cs_json_end_object(j);
-	cs_json_end_object(j);
-	cs_json_end_array(j);
-	cs_json_key(j, "partialFingerprints");
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "customsFindingHash/v1", cs_digest_hex(fp));
-	cs_json_end_object(j);
-	if (x->suppressed_by) {
-		_cleanup_free_ char *why =
-			cs_asprintf("%s%s%s", x->suppressed_by, x->justification ? ": " : "",
-				    x->justification ? x->justification : "");
-
-		if (!why) {
-			cs_buf_done(&msg);
-			return -ENOMEM;
-		}
-		cs_json_key(j, "suppressions");
-		cs_json_begin_array(j);
-		cs_json_begin_object(j);
-		cs_json_kv_string(j, "kind", "external");
-		cs_json_kv_string(j, "status", "accepted");
-		cs_json_kv_string(j, "justification", why);
-		cs_json_end_object(j);
-		cs_json_end_array(j);
+	r = report_sarif_result_begin(j, &(struct report_sarif_result){
+						 .rule_id = x->id,
+						 .rule_index = rule_index(s, x->id),
+						 .level = level_of(x->severity),
+						 .message = msg.data,
+						 .uri = uri,
+						 .fp_key = "customsFindingHash/v1",
+						 .fp = cs_digest_hex(fp),
+						 .suppressed_by = x->suppressed_by,
+						 .justification = x->justification,
+					 });
+	if (r < 0) {
+		cs_buf_done(&msg);
+		return r;
 	}
 	cs_json_key(j, "properties");
 	cs_json_begin_object(j);
@@ -665,65 +633,39 @@ static int issue_message(struct cs_buf *msg, const struct cs_issue *x)
 	return r;
 }
 
-static void write_suppression(struct cs_json *j, const char *why)
-{
-	cs_json_key(j, "suppressions");
-	cs_json_begin_array(j);
-	cs_json_begin_object(j);
-	cs_json_kv_string(j, "kind", "external");
-	cs_json_kv_string(j, "status", "accepted");
-	cs_json_kv_string(j, "justification", why);
-	cs_json_end_object(j);
-	cs_json_end_array(j);
-}
-
-static void write_region(struct cs_json *j, const struct cs_issue *x)
+static void write_region(struct cs_json *j, const struct report_sarif_result *r)
 {
 	cs_json_key(j, "region");
 	cs_json_begin_object(j);
 	/* GitHub wants a line: a whole file or a setting is shown at its first */
-	cs_json_kv_uint(j, "startLine", x->line ? x->line : 1);
-	if (x->line) {
-		if (x->column)
-			cs_json_kv_uint(j, "startColumn", x->column);
-		if (x->end_line >= x->line)
-			cs_json_kv_uint(j, "endLine", x->end_line);
-		if (x->end_column && (x->end_line >= x->line || !x->end_line))
-			cs_json_kv_uint(j, "endColumn", x->end_column);
+	cs_json_kv_uint(j, "startLine", r->line ? r->line : 1);
+	if (r->line) {
+		if (r->column)
+			cs_json_kv_uint(j, "startColumn", r->column);
+		if (r->end_line >= r->line)
+			cs_json_kv_uint(j, "endLine", r->end_line);
+		if (r->end_column && (r->end_line >= r->line || !r->end_line))
+			cs_json_kv_uint(j, "endColumn", r->end_column);
 	}
 	cs_json_end_object(j);
 }
 
-static int write_issue_result(struct cs_json *j, const struct sarif *s, const struct cs_issue *x)
+int report_sarif_result_begin(struct cs_json *j, const struct report_sarif_result *r)
 {
-	struct cs_buf msg = CS_BUF_INIT(TEXT_MAX);
-	_cleanup_free_ char *uri = issue_uri(s, x), *why = NULL;
-	size_t k = issue_rule_index(s, x);
-	char fp[CS_DIGEST_STR_MAX];
-	int r;
+	_cleanup_free_ char *why = NULL;
 
-	if (!uri)
+	if (r->suppressed_by &&
+	    !(why = cs_asprintf("%s%s%s", r->suppressed_by, r->justification ? ": " : "",
+				r->justification ? r->justification : "")))
 		return -ENOMEM;
-	if (x->suppressed_by) {
-		why = cs_asprintf("%s%s%s", x->suppressed_by, x->justification ? ": " : "",
-				  x->justification ? x->justification : "");
-		if (!why)
-			return -ENOMEM;
-	}
-	r = issue_fingerprint(x, fp);
-	r = r < 0 ? r : issue_message(&msg, x);
-	if (r < 0) {
-		cs_buf_done(&msg);
-		return r;
-	}
 	cs_json_begin_object(j);
-	cs_json_kv_string(j, "ruleId", s->irules[k].id);
-	cs_json_kv_uint(j, "ruleIndex", s->n_rules + k);
+	cs_json_kv_string(j, "ruleId", r->rule_id);
+	cs_json_kv_uint(j, "ruleIndex", r->rule_index);
 	cs_json_kv_string(j, "kind", "fail");
-	cs_json_kv_string(j, "level", level_of(x->severity));
+	cs_json_kv_string(j, "level", r->level);
 	cs_json_key(j, "message");
 	cs_json_begin_object(j);
-	cs_json_kv_string(j, "text", msg.data);
+	cs_json_kv_string(j, "text", r->message);
 	cs_json_end_object(j);
 	cs_json_key(j, "locations");
 	cs_json_begin_array(j);
@@ -732,16 +674,16 @@ static int write_issue_result(struct cs_json *j, const struct sarif *s, const st
 	cs_json_begin_object(j);
 	cs_json_key(j, "artifactLocation");
 	cs_json_begin_object(j);
-	cs_json_kv_string(j, "uri", uri);
+	cs_json_kv_string(j, "uri", r->uri);
 	cs_json_end_object(j);
-	write_region(j, x);
+	write_region(j, r);
 	cs_json_end_object(j);
-	if (x->where && x->where[0]) {
+	if (r->logical_name && r->logical_name[0]) {
 		cs_json_key(j, "logicalLocations");
 		cs_json_begin_array(j);
 		cs_json_begin_object(j);
-		cs_json_kv_string(j, "fullyQualifiedName", x->where);
-		cs_json_kv_string(j, "kind", "property");
+		cs_json_kv_string(j, "fullyQualifiedName", r->logical_name);
+		cs_json_kv_string(j, "kind", r->logical_kind);
 		cs_json_end_object(j);
 		cs_json_end_array(j);
 	}
@@ -749,10 +691,55 @@ static int write_issue_result(struct cs_json *j, const struct sarif *s, const st
 	cs_json_end_array(j);
 	cs_json_key(j, "partialFingerprints");
 	cs_json_begin_object(j);
-	cs_json_kv_string(j, "customsIssueHash/v1", cs_digest_hex(fp));
+	cs_json_kv_string(j, r->fp_key, r->fp);
 	cs_json_end_object(j);
-	if (why)
-		write_suppression(j, why);
+	if (why) {
+		cs_json_key(j, "suppressions");
+		cs_json_begin_array(j);
+		cs_json_begin_object(j);
+		cs_json_kv_string(j, "kind", "external");
+		cs_json_kv_string(j, "status", "accepted");
+		cs_json_kv_string(j, "justification", why);
+		cs_json_end_object(j);
+		cs_json_end_array(j);
+	}
+	return 0;
+}
+
+static int write_issue_result(struct cs_json *j, const struct sarif *s, const struct cs_issue *x)
+{
+	struct cs_buf msg = CS_BUF_INIT(TEXT_MAX);
+	_cleanup_free_ char *uri = issue_uri(s, x);
+	size_t k = issue_rule_index(s, x);
+	char fp[CS_DIGEST_STR_MAX];
+	int r;
+
+	if (!uri)
+		return -ENOMEM;
+	r = issue_fingerprint(x, fp);
+	r = r < 0 ? r : issue_message(&msg, x);
+	r = r < 0 ? r
+		  : report_sarif_result_begin(j, &(struct report_sarif_result){
+							 .rule_id = s->irules[k].id,
+							 .rule_index = s->n_rules + k,
+							 .level = level_of(x->severity),
+							 .message = msg.data,
+							 .uri = uri,
+							 .line = x->line,
+							 .column = x->column,
+							 .end_line = x->end_line,
+							 .end_column = x->end_column,
+							 .logical_name = x->where,
+							 .logical_kind = "property",
+							 .fp_key = "customsIssueHash/v1",
+							 .fp = cs_digest_hex(fp),
+							 .suppressed_by = x->suppressed_by,
+							 .justification = x->justification,
+						 });
+	if (r < 0) {
+		cs_buf_done(&msg);
+		return r;
+	}
 	cs_json_key(j, "properties");
 	cs_json_begin_object(j);
 	cs_json_kv_string(j, "issueKind", cs_issue_kind_name(x->kind));
@@ -880,11 +867,6 @@ void report_sarif_rule(struct cs_json *j, const char *id, const char *name, cons
 		       enum cs_severity severity, const char *tag)
 {
 	rule_object(j, id, name, desc, url, text, md, severity, 0, tag);
-}
-
-void report_sarif_suppression(struct cs_json *j, const char *why)
-{
-	write_suppression(j, why);
 }
 
 int report_md_escape(struct cs_buf *b, const char *s)
