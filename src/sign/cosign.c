@@ -42,18 +42,21 @@ void cs_cosign_sigs_free(struct cs_cosign_sig *sigs, size_t n)
 /* ---- JSON writers: Go's encoding/json and RFC 8785 ---- */
 
 /*
- * A JSON string as Go's encoding/json writes it: HTML-sensitive characters
- * and U+2028/2029 escaped, invalid UTF-8 replaced by U+FFFD.
+ * A JSON string. go: as Go's encoding/json writes it, HTML-sensitive
+ * characters and U+2028/2029 escaped, invalid UTF-8 replaced by U+FFFD;
+ * otherwise as RFC 8785 has it, only '"', '\\' and control characters
+ * escaped and every other byte as it is.
  */
-static int go_string(struct cs_buf *b, const char *s, size_t n)
+static int json_str(struct cs_buf *b, const char *s, size_t n, bool go)
 {
 	static const char hex[] = "0123456789abcdef";
 	int r = cs_buf_putc(b, '"');
 
 	for (size_t i = 0; r >= 0 && i < n;) {
 		unsigned char c = (unsigned char)s[i];
+		size_t len;
 
-		if (c < 0x80) {
+		if (c < 0x80 || !go) {
 			switch (c) {
 			case '"':
 				r = cs_buf_puts(b, "\\\"");
@@ -77,7 +80,7 @@ static int go_string(struct cs_buf *b, const char *s, size_t n)
 				r = cs_buf_puts(b, "\\t");
 				break;
 			default:
-				if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+				if (c < 0x20 || (go && (c == '<' || c == '>' || c == '&'))) {
 					char e[7] = { '\\',	   'u',		'0', '0',
 						      hex[c >> 4], hex[c & 15], 0 };
 					r = cs_buf_puts(b, e);
@@ -88,27 +91,33 @@ static int go_string(struct cs_buf *b, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		{
-			size_t len = cs_utf8_valid_prefix(s + i, n - i);
-
-			if (len == 0) {
-				r = cs_buf_puts(b, "\\ufffd");
-				i++;
-				continue;
-			}
-			/* U+2028 and U+2029 are E2 80 A8/A9 */
-			if (len == 3 && c == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
-			    ((unsigned char)s[i + 2] & 0xfe) == 0xa8)
-				r = cs_buf_puts(b, (unsigned char)s[i + 2] == 0xa8 ? "\\u2028"
-										   : "\\u2029");
-			else
-				r = cs_buf_append(b, s + i, len);
-			i += len;
+		len = cs_utf8_valid_prefix(s + i, n - i);
+		if (len == 0) {
+			r = cs_buf_puts(b, "\\ufffd");
+			i++;
+			continue;
 		}
+		/* U+2028 and U+2029 are E2 80 A8/A9 */
+		if (len == 3 && c == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] & 0xfe) == 0xa8)
+			r = cs_buf_puts(b, (unsigned char)s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029");
+		else
+			r = cs_buf_append(b, s + i, len);
+		i += len;
 	}
 	if (r >= 0)
 		r = cs_buf_putc(b, '"');
 	return r;
+}
+
+static int go_string(struct cs_buf *b, const char *s, size_t n)
+{
+	return json_str(b, s, n, true);
+}
+
+static int canon_string(struct cs_buf *b, const char *s, size_t n)
+{
+	return json_str(b, s, n, false);
 }
 
 /* The exponent of a "%e" number ("+21", "-07"). */
@@ -121,51 +130,6 @@ static int exp_of(const char *s)
 	for (; *s >= '0' && *s <= '9' && v < 10000; s++)
 		v = v * 10 + (*s - '0');
 	return sign * v;
-}
-
-/* RFC 8785 string: only '"', '\\' and control characters escaped. */
-static int canon_string(struct cs_buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	int r = cs_buf_putc(b, '"');
-
-	for (size_t i = 0; r >= 0 && i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		switch (c) {
-		case '"':
-			r = cs_buf_puts(b, "\\\"");
-			break;
-		case '\\':
-			r = cs_buf_puts(b, "\\\\");
-			break;
-		case '\b':
-			r = cs_buf_puts(b, "\\b");
-			break;
-		case '\f':
-			r = cs_buf_puts(b, "\\f");
-			break;
-		case '\n':
-			r = cs_buf_puts(b, "\\n");
-			break;
-		case '\r':
-			r = cs_buf_puts(b, "\\r");
-			break;
-		case '\t':
-			r = cs_buf_puts(b, "\\t");
-			break;
-		default:
-			if (c < 0x20) {
-				char e[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 };
-				r = cs_buf_puts(b, e);
-			} else {
-				r = cs_buf_putc(b, (char)c);
-			}
-		}
-	}
-	if (r >= 0)
-		r = cs_buf_putc(b, '"');
-	return r;
 }
 
 /*
