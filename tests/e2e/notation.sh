@@ -51,7 +51,10 @@ now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 # ecdsa_raw: DER ECDSA-Sig-Value on stdin -> r || s (32 bytes each) on stdout
 ecdsa_raw() {
 	ossl asn1parse -inform DER | awk -F: '/INTEGER/ {print $NF}' | while read -r h; do
-		h=$(printf '%064s' "${h: -64}" | tr ' ' 0)
+		# a DER INTEGER may be 33 bytes (a leading 00) or shorter than 32;
+		# "${h: -64}" of a shorter string is empty, so trim, then pad
+		while [ ${#h} -gt 64 ]; do h=${h#??}; done
+		h=$(printf '%64s' "$h" | tr ' ' 0)
 		printf '%s' "$h"
 	done | basenc --base16 -d
 }
