@@ -105,6 +105,14 @@ void cli_image_opts_init(struct cli_image_opts *o);
 void cli_image_opts_done(struct cli_image_opts *o);
 /* Handle one of CLI_IMAGE_LONGOPTS: 1 if handled, 0 if not ours, <0 usage error (printed) */
 int cli_image_opts_parse(struct cli_image_opts *o, int opt, const char *arg);
+/*
+ * The default: case of a verb's option loop: 0 when opt was one of
+ * CLI_IMAGE_LONGOPTS, else the exit status of a usage error (printed; an
+ * unknown option points at "customs VERB --help").
+ */
+int cli_image_opts_default(struct cli_image_opts *o, int opt, const char *arg, const char *verb);
+/* --exit-code N (0-255) into *ret: 0, or the exit status of a usage error (printed) */
+int cli_parse_exit_code(const char *arg, int *ret);
 extern const char cli_image_opts_help[];
 
 int cmd_image(int argc, char **argv);

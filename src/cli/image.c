@@ -349,15 +349,9 @@ static int cmd_inspect(int argc, char **argv)
 			r = 0;
 			goto done;
 		default:
-			r = cli_image_opts_parse(&io, c, optarg);
-			if (r < 0) {
-				r = -r;
+			r = cli_image_opts_default(&io, c, optarg, "image inspect");
+			if (r)
 				goto done;
-			}
-			if (r == 0) {
-				r = cli_usage_error("see 'customs image inspect --help'");
-				goto done;
-			}
 		}
 	}
 	if (optind + 1 != argc) {
@@ -547,15 +541,9 @@ static int cmd_ls_files(int argc, char **argv)
 			r = 0;
 			goto done;
 		default:
-			r = cli_image_opts_parse(&io, c, optarg);
-			if (r < 0) {
-				r = -r;
+			r = cli_image_opts_default(&io, c, optarg, "image ls-files");
+			if (r)
 				goto done;
-			}
-			if (r == 0) {
-				r = cli_usage_error("see 'customs image ls-files --help'");
-				goto done;
-			}
 		}
 	}
 	if (optind + 1 != argc) {

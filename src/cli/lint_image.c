@@ -85,26 +85,18 @@ int cmd_lint_image(int argc, char **argv)
 			}
 			break;
 		case 2003:
-			if (cs_safe_atoi(optarg, &exit_code) < 0 || exit_code < 0 ||
-			    exit_code > 255) {
-				r = cli_usage_error("invalid --exit-code '%s' (0-255)", optarg);
+			r = cli_parse_exit_code(optarg, &exit_code);
+			if (r)
 				goto done;
-			}
 			break;
 		case 'h':
 			printf("%s%s%s", lint_image_help, cli_image_opts_help, cli_cache_opts_help);
 			r = 0;
 			goto done;
 		default:
-			r = cli_image_opts_parse(&io, c, optarg);
-			if (r < 0) {
-				r = -r;
+			r = cli_image_opts_default(&io, c, optarg, "lint image");
+			if (r)
 				goto done;
-			}
-			if (r == 0) {
-				r = cli_usage_error("see 'customs lint image --help'");
-				goto done;
-			}
 		}
 	}
 	if (optind + 1 != argc) {

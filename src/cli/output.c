@@ -227,6 +227,27 @@ static int parse_size_opt(const char *name, const char *arg, uint64_t *ret)
 	return 1;
 }
 
+int cli_image_opts_default(struct cli_image_opts *o, int opt, const char *arg, const char *verb)
+{
+	int r = cli_image_opts_parse(o, opt, arg);
+
+	if (r < 0)
+		return -r;
+	if (r == 0)
+		return cli_usage_error("see 'customs %s --help'", verb);
+	return 0;
+}
+
+int cli_parse_exit_code(const char *arg, int *ret)
+{
+	int v;
+
+	if (cs_safe_atoi(arg, &v) < 0 || v < 0 || v > 255)
+		return cli_usage_error("invalid --exit-code '%s' (0-255)", arg);
+	*ret = v;
+	return 0;
+}
+
 int cli_image_opts_parse(struct cli_image_opts *o, int opt, const char *arg)
 {
 	struct cs_image_options *io = &o->image;

@@ -155,26 +155,18 @@ static int cmd_policy_eval(int argc, char **argv)
 			dbopt = optarg;
 			break;
 		case 2003:
-			if (cs_safe_atoi(optarg, &exit_code) < 0 || exit_code < 0 ||
-			    exit_code > 255) {
-				r = cli_usage_error("invalid --exit-code '%s' (0-255)", optarg);
+			r = cli_parse_exit_code(optarg, &exit_code);
+			if (r)
 				goto done;
-			}
 			break;
 		case 'h':
 			printf("%s%s%s", eval_help, cli_image_opts_help, cli_cache_opts_help);
 			r = 0;
 			goto done;
 		default:
-			r = cli_image_opts_parse(&io, c, optarg);
-			if (r < 0) {
-				r = -r;
+			r = cli_image_opts_default(&io, c, optarg, "policy eval");
+			if (r)
 				goto done;
-			}
-			if (r == 0) {
-				r = cli_usage_error("see 'customs policy eval --help'");
-				goto done;
-			}
 		}
 	}
 	if (argc - optind < 2) {
@@ -398,15 +390,9 @@ static int cmd_policy_webhook(int argc, char **argv)
 			r = 0;
 			goto done;
 		default:
-			r = cli_image_opts_parse(&io, c, optarg);
-			if (r < 0) {
-				r = -r;
+			r = cli_image_opts_default(&io, c, optarg, "policy webhook");
+			if (r)
 				goto done;
-			}
-			if (r == 0) {
-				r = cli_usage_error("see 'customs policy webhook --help'");
-				goto done;
-			}
 		}
 	}
 	if (optind != argc) {

@@ -253,11 +253,9 @@ static int run_scan(const char *kind, int argc, char **argv)
 			so.ignore_unfixed = true;
 			break;
 		case 2003:
-			if (cs_safe_atoi(optarg, &so.exit_code) < 0 || so.exit_code < 0 ||
-			    so.exit_code > 255) {
-				r = cli_usage_error("invalid --exit-code '%s' (0-255)", optarg);
+			r = cli_parse_exit_code(optarg, &so.exit_code);
+			if (r)
 				goto done;
-			}
 			break;
 		case 2004:
 			if (cs_parse_duration(optarg, &so.db_max_age) < 0) {
@@ -301,16 +299,14 @@ static int run_scan(const char *kind, int argc, char **argv)
 			printf("%s%s%s", scan_help, cli_image_opts_help, cli_cache_opts_help);
 			r = 0;
 			goto done;
-		default:
-			r = cli_image_opts_parse(&io, c, optarg);
-			if (r < 0) {
-				r = -r;
+		default: {
+			char verb[64];
+
+			snprintf(verb, sizeof(verb), "scan %s", kind);
+			r = cli_image_opts_default(&io, c, optarg, verb);
+			if (r)
 				goto done;
-			}
-			if (r == 0) {
-				r = cli_usage_error("see 'customs scan %s --help'", kind);
-				goto done;
-			}
+		}
 		}
 	}
 	if (optind + 1 != argc) {

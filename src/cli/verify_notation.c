@@ -331,15 +331,9 @@ int cli_verify_notation(int argc, char **argv)
 			r = 0;
 			goto done;
 		default:
-			r = cli_image_opts_parse(&io, c, optarg);
-			if (r < 0) {
-				r = -r;
+			r = cli_image_opts_default(&io, c, optarg, "verify");
+			if (r)
 				goto done;
-			}
-			if (r == 0) {
-				r = cli_usage_error("see 'customs verify --help'");
-				goto done;
-			}
 		}
 	}
 	if (optind + 1 != argc) {
