@@ -25,6 +25,7 @@
 #include "cli/cli.h"
 #include "image/engine_api.h"
 #include "runtime/container.h"
+#include "runtime/defer.h"
 #include "runtime/drift.h"
 #include "runtime/event_json.h"
 #include "runtime/alert.h"
@@ -63,6 +64,12 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
+/* An event held for its container's metadata, with the cgroup it came from. */
+struct held {
+	uint64_t cg;
+	struct cs_rt_event ev;
+};
+
 struct watch {
 	FILE *out;
 	enum cli_format format;
@@ -78,8 +85,16 @@ struct watch {
 	bool host_too; /* --container host */
 	uint64_t boot_to_epoch_ns;
 	uint64_t seq, printed, bad;
+	uint64_t host_cg; /* the last cgroup id the lookup found known and the host's */
 	char hostname[CS_RT_NAME_MAX];
+	size_t hostname_len;
 	struct cs_rt_event ev;
+	const struct cs_rt_event *cur; /* the event being evaluated: ev, or a held one */
+	/* events of containers whose metadata is pending (docs/RUNTIME.md) */
+	struct cs_defer *defer;
+	struct held hold;
+	bool releasing_unanswered; /* the engine failed the container being released */
+	uint64_t waited, waited_partial;
 	int write_error;
 	/* --rules: evaluate every event, route matches as alerts */
 	struct cs_rules *rules;
@@ -91,11 +106,12 @@ struct watch {
 	struct cs_rt_writer *writer;
 	struct fdent fds[FDTAB_MAX];
 	size_t fd_next;
+	size_t fd_hi; /* fds[fd_hi..] were never used: scans stop there (no socket: at once) */
 };
 
 static struct fdent *fd_find(struct watch *w, int64_t pid, int64_t num)
 {
-	for (size_t i = 0; i < FDTAB_MAX; i++)
+	for (size_t i = 0; i < w->fd_hi; i++)
 		if (w->fds[i].pid == pid && w->fds[i].num == num)
 			return &w->fds[i];
 	return NULL;
@@ -108,9 +124,12 @@ static struct fdent *fd_slot(struct watch *w, int64_t pid, int64_t num)
 	if (f)
 		return f;
 	for (size_t i = 0; i < FDTAB_MAX; i++)
-		if (!w->fds[i].pid)
+		if (!w->fds[i].pid) {
+			w->fd_hi = CS_MAX(w->fd_hi, i + 1);
 			return &w->fds[i];
+		}
 	f = &w->fds[w->fd_next];
+	w->fd_hi = CS_MAX(w->fd_hi, w->fd_next + 1);
 	w->fd_next = (w->fd_next + 1) % FDTAB_MAX;
 	return f;
 }
@@ -185,7 +204,7 @@ static void fd_track(struct watch *w, struct cs_rt_event *e)
 		}
 		break;
 	case CS_RT_EVT_CLONE: /* the child inherits the parent's descriptors */
-		for (size_t i = 0; i < FDTAB_MAX; i++) {
+		for (size_t i = 0; i < w->fd_hi; i++) {
 			if (w->fds[i].pid != e->proc.pid || !e->arg.pid)
 				continue;
 			struct fdent copy = w->fds[i];
@@ -195,7 +214,7 @@ static void fd_track(struct watch *w, struct cs_rt_event *e)
 		}
 		break;
 	case CS_RT_EVT_PROCEXIT:
-		for (size_t i = 0; i < FDTAB_MAX; i++)
+		for (size_t i = 0; i < w->fd_hi; i++)
 			if (w->fds[i].pid == e->proc.pid)
 				w->fds[i].pid = 0;
 		break;
@@ -223,7 +242,7 @@ static void iso_time(uint64_t ns, char *buf, size_t cap)
 static int on_match(size_t rule, void *ud)
 {
 	struct watch *w = ud;
-	const struct cs_rt_event *e = &w->ev;
+	const struct cs_rt_event *e = w->cur;
 	struct cs_rule_info ri;
 	struct cs_json *j = NULL;
 	char ts[64], key[CS_RT_ID_MAX + 512], text[CS_RULES_OUTPUT_MAX + 128];
@@ -315,22 +334,14 @@ static void print_table(struct watch *w, const struct cs_rt_event *e)
 		safe ? safe : detail);
 }
 
-static int on_record(void *ud, const void *rec, size_t len)
+/*
+ * One event with its context, container metadata included: filtered by
+ * --container, then recorded, evaluated or printed. drift_done: the exec's
+ * layer was set when the event was held.
+ */
+static int emit(struct watch *w, struct cs_rt_event *e, uint64_t cg, bool in_container,
+		bool drift_done)
 {
-	struct watch *w = ud;
-	struct cs_rt_event *e = &w->ev;
-	uint64_t cg = 0;
-	bool in_container;
-
-	if (cs_sensor_decode(rec, len, w->boot_to_epoch_ns, e, &cg, NULL) < 0) {
-		w->bad++; /* counted, never trusted */
-		return 0;
-	}
-	e->num = ++w->seq;
-	CS_RT_SET(e->hostname, w->hostname);
-	cs_proctable_apply(w->procs, e);
-	fd_track(w, e);
-	in_container = cs_containers_lookup(w->containers, cg, &e->container);
 	if (!wanted(w, &e->container, in_container)) {
 		/* a known host cgroup never becomes a container's (ids are not
 		 * reused): its later events can stop in the kernel. An id no walk
@@ -340,9 +351,10 @@ static int on_record(void *ud, const void *rec, size_t len)
 			w->skip_full = true;
 		return 0;
 	}
-	if (in_container)
+	if (in_container && !drift_done)
 		cs_drift_apply(w->drift, e);
 	w->printed++;
+	w->cur = e;
 	if (w->writer) {
 		struct cs_error err = CS_ERROR_INIT;
 
@@ -382,6 +394,96 @@ static int on_record(void *ud, const void *rec, size_t len)
 	return 0;
 }
 
+static uint64_t mono_ms(void)
+{
+	return clock_ns(CLOCK_MONOTONIC) / 1000000u;
+}
+
+/* A held event leaving the queue: with the metadata known now. */
+static int on_release(void *item, const char *key, enum cs_defer_reason why, void *ud)
+{
+	struct watch *w = ud;
+	struct held *h = item;
+
+	if (why == CS_DEFER_TIMEOUT) /* its later events wait no more */
+		cs_containers_give_up(w->containers, key);
+	if (why != CS_DEFER_READY || w->releasing_unanswered)
+		w->waited_partial++;
+	cs_containers_lookup(w->containers, h->cg, &h->ev.container);
+	return emit(w, &h->ev, h->cg, true, true);
+}
+
+static void on_resolved(const char *full_id, bool answered, void *ud)
+{
+	struct watch *w = ud;
+	int r;
+
+	w->releasing_unanswered = !answered;
+	r = cs_defer_release(w->defer, full_id, on_release, w);
+	w->releasing_unanswered = false;
+	if (r < 0 && !w->write_error)
+		w->write_error = -r;
+}
+
+/* The engine's answers and the held events whose wait is over. 0 or <0. */
+static int pump(struct watch *w)
+{
+	int r;
+
+	cs_containers_poll(w->containers, on_resolved, w);
+	if (w->write_error)
+		return -w->write_error;
+	if (!cs_defer_count(w->defer))
+		return 0;
+	r = cs_defer_expire(w->defer, mono_ms(), on_release, w);
+	return r < 0 ? r : 0;
+}
+
+static int on_record(void *ud, const void *rec, size_t len)
+{
+	struct watch *w = ud;
+	struct cs_rt_event *e = &w->ev;
+	enum cs_container_state cst;
+	uint64_t cg = 0;
+	int r;
+
+	r = pump(w);
+	if (r < 0)
+		return r;
+	if (cs_sensor_decode(rec, len, w->boot_to_epoch_ns, e, &cg, NULL) < 0) {
+		w->bad++; /* counted, never trusted */
+		return 0;
+	}
+	e->num = ++w->seq;
+	cs_rt_strset(e->hostname, sizeof(e->hostname), w->hostname, w->hostname_len);
+	cs_proctable_apply(w->procs, e);
+	fd_track(w, e);
+	/* a known host cgroup stays the host's (ids are not reused, see emit):
+	 * its next events keep the host context the decoder's reset gave them */
+	if (cg && cg == w->host_cg) {
+		cst = CS_CONTAINER_HOST;
+	} else {
+		cst = cs_containers_lookup(w->containers, cg, &e->container);
+		if (cst == CS_CONTAINER_HOST && cs_containers_known(w->containers, cg))
+			w->host_cg = cg;
+	}
+	if (cst == CS_CONTAINER_PENDING) {
+		/* held with the process context of now, until the engine answers
+		 * or CS_DEFER_WAIT_MS: never evaluated without its image */
+		cs_drift_apply(w->drift, e);
+		w->hold.cg = cg;
+		w->hold.ev = *e;
+		w->waited++;
+		return cs_defer_push(w->defer, e->container.full_id, &w->hold, mono_ms(),
+				     on_release, w);
+	}
+	/* held events of this container go first, in order */
+	if (cst == CS_CONTAINER_KNOWN && cs_defer_count(w->defer) &&
+	    (r = cs_defer_release(w->defer, e->container.full_id, on_release, w)) < 0)
+		return r;
+	return emit(w, e, cg, cst != CS_CONTAINER_HOST, false);
+}
+
 static void watch_usage(FILE *f, bool record)
 {
 	if (record) {
@@ -419,7 +521,9 @@ static void watch_usage(FILE *f, bool record)
 		   "                          need are attached (docs/RUNTIME.md)\n"
 		   "  --alerts-to TARGET      stdout (default), file:PATH[?max_size=..&max_age=..\n"
 		   "                          &keep=N], syslog[:SOCKET], webhook:URL (repeatable;\n"
-		   "                          docs/ALERTS.md)\n");
+		   "                          docs/ALERTS.md)\n"
+		   "  --no-prefilter          with --rules, report every open: no in-kernel\n"
+		   "                          prefilter of opens no rule can match\n");
 }
 
 /* 0, or the exit status of a usage error (printed) */
@@ -521,6 +625,7 @@ static int watch_main(int argc, char **argv, bool record)
 		{ "rules", required_argument, NULL, 'r' },
 		{ "alerts-to", required_argument, NULL, 6 },
 		{ "out", required_argument, NULL, 7 },
+		{ "no-prefilter", no_argument, NULL, 8 },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -542,6 +647,9 @@ static int watch_main(int argc, char **argv, bool record)
 	uint64_t evtypes[CS_RULES_EVTSET_WORDS];
 	const char *record_out = NULL;
 	struct cs_alert_stats ast = { 0 };
+	struct cs_rules_prefilter pf = { 0 };
+	struct cs_sensor_prefix *pfx = NULL;
+	bool no_prefilter = false;
 
 	w = calloc(1, sizeof(*w));
 	if (!w)
@@ -567,6 +675,9 @@ static int watch_main(int argc, char **argv, bool record)
 			break;
 		case 7:
 			record_out = optarg;
+			break;
+		case 8:
+			no_prefilter = true;
 			break;
 		case 1:
 			engine = optarg;
@@ -662,6 +773,26 @@ static int watch_main(int argc, char **argv, bool record)
 		cs_rules_evtypes(w->rules, evtypes);
 		so.evtypes = evtypes;
 		cs_rules_get_stats(w->rules, &rs);
+		/* opens no rule can match stay in the kernel (record keeps them all) */
+		if (!record && no_prefilter) {
+			pf.reason = "--no-prefilter";
+		} else if (!record) {
+			if ((r = cs_rules_prefilter(w->rules, -1, &pf)) < 0)
+				goto fail;
+			if (pf.active && pf.n_prefixes &&
+			    !(pfx = calloc(pf.n_prefixes, sizeof(*pfx)))) {
+				r = -ENOMEM;
+				goto fail;
+			}
+			for (size_t i = 0; pf.active && i < pf.n_prefixes; i++) {
+				pfx[i].path = pf.prefixes[i].path;
+				pfx[i].len = pf.prefixes[i].len;
+				pfx[i].classes = pf.prefixes[i].classes;
+			}
+			so.open_prefilter = pf.active;
+			so.open_prefixes = pfx;
+			so.n_open_prefixes = pf.active ? pf.n_prefixes : 0;
+		}
 		if (record) { /* the rules only choose the syscalls */
 			cs_rules_free(w->rules);
 			w->rules = NULL;
@@ -693,6 +824,10 @@ static int watch_main(int argc, char **argv, bool record)
 	r = cs_containers_new(cgroup_root, socket, &w->containers, &err);
 	if (r < 0)
 		goto fail;
+	r = cs_defer_new(sizeof(struct held), CS_DEFER_MAX_TOTAL, CS_DEFER_MAX_PER_KEY,
+			 CS_DEFER_WAIT_MS, &w->defer);
+	if (r < 0)
+		goto fail;
 	r = cs_proctable_new("/proc", &w->procs);
 	if (r < 0)
 		goto fail;
@@ -703,6 +838,7 @@ static int watch_main(int argc, char **argv, bool record)
 	}
 	cs_buf_init(&w->line, CS_RT_JSON_LINE_MAX);
 	gethostname(w->hostname, sizeof(w->hostname) - 1);
+	w->hostname_len = strlen(w->hostname);
 	w->boot_to_epoch_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
 
 	r = cs_sensor_open(&so, &sensor, &err);
@@ -735,11 +871,22 @@ static int watch_main(int argc, char **argv, bool record)
 		if (cs_sensor_missing(sensor)[0])
 			fprintf(stderr, "%s: not in this kernel (no tracepoint): %s\n", cli_program,
 				cs_sensor_missing(sensor));
+		if (w->rules && cs_sensor_prefilter(sensor) >= 0)
+			fprintf(stderr,
+				"%s: open prefilter on: %ld path prefixes from %zu rules on opens "
+				"(other opens stay in the kernel)\n",
+				cli_program, cs_sensor_prefilter(sensor), pf.rules);
+		else if (w->rules)
+			fprintf(stderr, "%s: open prefilter off: %s\n", cli_program,
+				pf.reason ? pf.reason : "no rule on opens");
 	}
 	if (duration)
 		deadline_ns = clock_ns(CLOCK_MONOTONIC) + duration * 1000000000ull;
 	while (!stop_requested && (!deadline_ns || clock_ns(CLOCK_MONOTONIC) < deadline_ns)) {
-		r = cs_sensor_poll(sensor, 100, on_record, w, &err);
+		/* held events: wake often enough to release them on time */
+		r = cs_sensor_poll(sensor, cs_defer_count(w->defer) ? 10 : 100, on_record, w, &err);
+		if (r >= 0)
+			r = pump(w);
 		if (r < 0) {
 			if (w->write_error)
 				cs_error_errno(&err, w->write_error, "cannot write events to '%s'",
@@ -757,8 +904,13 @@ static int watch_main(int argc, char **argv, bool record)
 		if (w->out)
 			fflush(w->out);
 	}
-	/* what is still in the ring buffer */
+	/* what is still in the ring buffer, then the held events: their
+	 * metadata for at most CS_DEFER_WAIT_MS more, then as they are */
 	cs_sensor_poll(sensor, 0, on_record, w, NULL);
+	for (uint64_t until = mono_ms() + CS_DEFER_WAIT_MS;
+	     cs_defer_count(w->defer) && mono_ms() < until && pump(w) == 0;)
+		usleep(5000);
+	cs_defer_expire(w->defer, UINT64_MAX, on_release, w);
 	cs_sensor_stats(sensor, &st);
 	if (w->writer) {
 		uint64_t n = cs_rt_writer_count(w->writer);
@@ -770,10 +922,13 @@ static int watch_main(int argc, char **argv, bool record)
 		if (!cli_quiet)
 			fprintf(stderr,
 				"%s: %llu events recorded to %s, %llu from the kernel, %llu dropped "
-				"(ring buffer full), %llu filtered in the kernel, %llu malformed\n",
+				"(ring buffer full), %llu filtered in the kernel, %llu malformed, "
+				"%llu waited for container metadata (%llu released without it)\n",
 				cli_program, (unsigned long long)n, record_out,
 				(unsigned long long)st.events, (unsigned long long)st.drops,
-				(unsigned long long)st.filtered, (unsigned long long)w->bad);
+				(unsigned long long)st.filtered, (unsigned long long)w->bad,
+				(unsigned long long)w->waited,
+				(unsigned long long)w->waited_partial);
 		goto done;
 	}
 	r = cli_output_commit(&out, &err);
@@ -785,20 +940,26 @@ static int watch_main(int argc, char **argv, bool record)
 		if (!cli_quiet)
 			fprintf(stderr,
 				"%s: %llu events evaluated, %llu from the kernel, %llu dropped (ring "
-				"buffer full), %llu malformed; %llu alerts, %llu rate-limited, %llu "
-				"dropped (queue full), %llu failed to deliver\n",
+				"buffer full), %llu filtered in the kernel, %llu prefiltered (opens "
+				"no rule can match), %llu malformed, %llu waited for container "
+				"metadata (%llu released without it); %llu alerts, %llu "
+				"rate-limited, %llu dropped (queue full), %llu failed to deliver\n",
 				cli_program, (unsigned long long)w->printed,
 				(unsigned long long)st.events, (unsigned long long)st.drops,
-				(unsigned long long)w->bad, (unsigned long long)w->alerts,
-				(unsigned long long)ast.rate_limited,
+				(unsigned long long)st.filtered, (unsigned long long)st.prefiltered,
+				(unsigned long long)w->bad, (unsigned long long)w->waited,
+				(unsigned long long)w->waited_partial,
+				(unsigned long long)w->alerts, (unsigned long long)ast.rate_limited,
 				(unsigned long long)ast.dropped, (unsigned long long)ast.failed);
 	} else if (!cli_quiet)
 		fprintf(stderr,
 			"%s: %llu events printed, %llu from the kernel, %llu dropped (ring buffer "
-			"full), %llu filtered in the kernel, %llu malformed\n",
+			"full), %llu filtered in the kernel, %llu malformed, %llu waited for "
+			"container metadata (%llu released without it)\n",
 			cli_program, (unsigned long long)w->printed, (unsigned long long)st.events,
 			(unsigned long long)st.drops, (unsigned long long)st.filtered,
-			(unsigned long long)w->bad);
+			(unsigned long long)w->bad, (unsigned long long)w->waited,
+			(unsigned long long)w->waited_partial);
 	goto done;
 fail:
 	status = cli_fail(&err);
@@ -807,10 +968,13 @@ done:
 		cs_rt_writer_abort(w->writer);
 	cs_alert_router_free(w->router, 5000);
 	cs_rules_free(w->rules);
+	cs_rules_prefilter_done(&pf);
+	free(pfx);
 	cs_buf_done(&w->alert);
 	for (size_t i = 0; i < n_rule_files; i++)
 		free(rule_files[i]);
 	cs_sensor_free(sensor);
+	cs_defer_free(w->defer);
 	cs_containers_free(w->containers);
 	cs_proctable_free(w->procs);
 	cs_drift_free(w->drift);

@@ -64,8 +64,8 @@ int cli_runtime_probe(int argc, char **argv)
 	static const char usage[] =
 		"usage: customs runtime probe [options]\n"
 		"Load the eBPF sensor's attach table (root) and print, per hook, each\n"
-		"candidate attach point best first (fentry/fexit, tp_btf, tracepoint) and\n"
-		"whether the kernel took it, or why not.\n"
+		"candidate attach point best first (BPF-LSM, fentry/fexit, tp_btf,\n"
+		"tracepoint) and whether the kernel took it, or why not.\n"
 		"  -f, --format FORMAT     table or json\n"
 		"  -o, --output FILE\n";
 	static const struct option longopts[] = {
@@ -172,10 +172,10 @@ int cli_runtime_probe(int argc, char **argv)
 		fprintf(out.f, "kernel: lockdown %s, LSMs %s (BPF-LSM %s)\n",
 			lockdown[0] ? mode : "unknown (no securityfs)", lsm[0] ? lsm : "unknown",
 			has_word(lsm, "bpf") ? "listed" : "not listed");
-		fprintf(out.f, "%-13s %-9s %-10s %-58s %-8s %s\n", "HOOK", "CLASS", "KIND",
+		fprintf(out.f, "%-13s %-9s %-15s %-58s %-8s %s\n", "HOOK", "CLASS", "KIND",
 			"ATTACH", "STATUS", "REASON");
 		for (size_t i = 0; i < n; i++)
-			fprintf(out.f, "%-13s %-9s %-10s %-58s %-8s %s\n", c[i].hook, c[i].cls,
+			fprintf(out.f, "%-13s %-9s %-15s %-58s %-8s %s\n", c[i].hook, c[i].cls,
 				c[i].kind, c[i].attach, c[i].status, c[i].reason);
 		r = 0;
 	}

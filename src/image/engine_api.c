@@ -95,6 +95,16 @@ static size_t sink_write(char *p, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
+/* curl's progress callback: nonzero aborts the transfer */
+static int sink_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+			 curl_off_t ulnow)
+{
+	const struct cs_engine_sink *s = ud;
+
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return atomic_load(s->cancel) ? 1 : 0;
+}
+
 char *cs_engine_error_message(const struct cs_buf *body)
 {
 	json_t *root = json_loadb(body->data ? body->data : "", body->len, 0, NULL);
@@ -135,6 +145,11 @@ int cs_engine_get(const char *socket, const char *path, struct cs_engine_sink *s
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http");
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	if (sink->cancel) {
+		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, sink_progress);
+		curl_easy_setopt(h, CURLOPT_XFERINFODATA, sink);
+	}
 	if (long_transfer) {
 		/* an export may take a while; a stalled engine may not */
 		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
@@ -153,6 +168,8 @@ int cs_engine_get(const char *socket, const char *path, struct cs_engine_sink *s
 	if (cc == CURLE_WRITE_ERROR && sink->error)
 		return cs_error_errno(err, sink->error, "cannot spool engine response to 'GET %s'",
 				      path);
+	if (cc == CURLE_ABORTED_BY_CALLBACK)
+		return cs_error_set(err, -ECANCELED, "engine request 'GET %s' cancelled", path);
 	if (cc != CURLE_OK)
 		return cs_error_set(err, -CS_E_NETWORK,
 				    "cannot reach the container engine at '%s': %s", socket,
@@ -163,8 +180,14 @@ int cs_engine_get(const char *socket, const char *path, struct cs_engine_sink *s
 int cs_engine_get_json(const char *socket, const char *path, size_t max, json_t **ret,
 		       struct cs_error *err)
 {
+	return cs_engine_get_json_cancel(socket, path, max, NULL, ret, err);
+}
+
+int cs_engine_get_json_cancel(const char *socket, const char *path, size_t max,
+			      const atomic_bool *cancel, json_t **ret, struct cs_error *err)
+{
 	struct cs_buf body = CS_BUF_INIT(max);
-	struct cs_engine_sink sink = { .buf = &body };
+	struct cs_engine_sink sink = { .buf = &body, .cancel = cancel };
 	json_error_t je;
 	json_t *root;
 	int r;

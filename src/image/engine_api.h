@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
@@ -20,6 +21,8 @@ struct cs_engine_sink {
 	int fd;
 	uint64_t written, max;
 	int error; /* why the transfer was aborted */
+	/* NULL, or a flag another thread sets to abort the request (-ECANCELED) */
+	const atomic_bool *cancel;
 };
 
 /*
@@ -41,3 +44,6 @@ char *cs_engine_error_message(const struct cs_buf *body);
  */
 int cs_engine_get_json(const char *socket, const char *path, size_t max, json_t **ret,
 		       struct cs_error *err);
+/* The same, abandoned (-ECANCELED) within about a second once *cancel is true. */
+int cs_engine_get_json_cancel(const char *socket, const char *path, size_t max,
+			      const atomic_bool *cancel, json_t **ret, struct cs_error *err);

@@ -6,6 +6,8 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -15,16 +17,34 @@
 #include <jansson.h>
 #include "basic/alloc.h"
 #include "image/engine_api.h"
+#include "registry/http.h"
 #include "runtime/container.h"
 
 #define ENGINE_BODY_MAX (4u << 20)
-#define ENGINE_RETRY_MS 2000
+
+/* Where a container's engine request stands (the lookups' thread's view). */
+enum ask {
+	ASK_NOT_YET, /* never asked, or the last request failed and is due again */
+	ASK_QUEUED,  /* queued, in flight or answered but not polled */
+	ASK_DONE,    /* the engine answered */
+	ASK_FAILED,  /* no answer: ask again after next_try_ms */
+};
 
 struct container {
 	char full_id[65];
-	bool resolved;	      /* the engine answered */
-	uint64_t next_try_ms; /* when to ask the engine again */
+	enum ask ask;
+	bool waiting;	      /* lookups say PENDING: no answer yet, not given up */
+	uint64_t next_try_ms; /* ASK_FAILED: when to ask the engine again */
+	uint32_t backoff_ms;
 	struct cs_rt_container info;
+};
+
+/* One request to the resolver thread, and its answer. */
+struct ask_job {
+	int32_t index; /* into containers */
+	bool ok;
+	char full_id[65];
+	struct cs_rt_container info; /* ok: what the engine said */
 };
 
 struct slot {
@@ -42,6 +62,20 @@ struct cs_containers {
 	size_t n_containers, cap_containers;
 	uint64_t last_scan_ms;
 	uint32_t gen;
+	/*
+	 * The resolver thread. Under lock: the queue of requests (todo) and of
+	 * answers (done), each bounded by CS_CONTAINERS_QUEUE_MAX through
+	 * outstanding (requests not yet polled back). done_count mirrors
+	 * n_done so a poll with nothing to take does not lock.
+	 */
+	pthread_t thread;
+	bool thread_started, stopping;
+	atomic_bool cancel; /* abandon the request in flight: we are stopping */
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct ask_job *todo, *done;
+	size_t todo_head, n_todo, n_done, outstanding; /* outstanding: lookups' thread only */
+	atomic_size_t done_count;
 };
 
 static uint64_t now_ms(void)
@@ -120,6 +154,17 @@ static int slots_grow(struct cs_containers *c)
 	return 0;
 }
 
+/* What is known of a container before the engine answers: its ids, the short id as name. */
+static void info_base(struct cs_rt_container *i, const char *full_id)
+{
+	memset(i, 0, sizeof(*i));
+	memcpy(i->full_id, full_id, 65);
+	memcpy(i->id, full_id, 12);
+	i->id[12] = '\0';
+	/* as Falco shows a container it knows no name of */
+	memcpy(i->name, i->id, 13);
+}
+
 static int32_t container_index(struct cs_containers *c, const char *full_id)
 {
 	struct container *k;
@@ -141,11 +186,9 @@ static int32_t container_index(struct cs_containers *c, const char *full_id)
 	k = &c->containers[c->n_containers];
 	memset(k, 0, sizeof(*k));
 	memcpy(k->full_id, full_id, 65);
-	memcpy(k->info.full_id, full_id, 65);
-	memcpy(k->info.id, full_id, 12);
-	k->info.id[12] = '\0';
-	/* until the engine answers, the name is the short id (as Falco shows it) */
-	memcpy(k->info.name, k->info.id, 13);
+	info_base(&k->info, full_id);
+	k->waiting = c->thread_started;
+	k->backoff_ms = CS_CONTAINERS_RETRY_MIN_MS;
 	return (int32_t)c->n_containers++;
 }
 
@@ -241,6 +284,8 @@ int cs_containers_rescan(struct cs_containers *c, struct cs_error *err)
 	return count + 1;
 }
 
+static void *resolver(void *arg);
+
 static char *default_root(void)
 {
 	struct statfs sf;
@@ -264,6 +309,29 @@ int cs_containers_new(const char *cgroup_root, const char *engine_socket,
 		cs_containers_free(c);
 		return -ENOMEM;
 	}
+	if (c->engine) {
+		c->todo = calloc(CS_CONTAINERS_QUEUE_MAX, sizeof(*c->todo));
+		c->done = calloc(CS_CONTAINERS_QUEUE_MAX, sizeof(*c->done));
+		if (!c->todo || !c->done) {
+			cs_containers_free(c);
+			return -ENOMEM;
+		}
+		/* curl's global state, before a second thread may use it */
+		if (cs_http_global_init() < 0) {
+			cs_containers_free(c);
+			return cs_error_set(err, -CS_E_INTERNAL, "cannot initialise libcurl");
+		}
+		pthread_mutex_init(&c->lock, NULL);
+		pthread_cond_init(&c->wake, NULL);
+		r = pthread_create(&c->thread, NULL, resolver, c);
+		if (r) {
+			pthread_mutex_destroy(&c->lock);
+			pthread_cond_destroy(&c->wake);
+			cs_containers_free(c);
+			return cs_error_errno(err, r, "cannot start the container resolver thread");
+		}
+		c->thread_started = true;
+	}
 	r = cs_containers_rescan(c, err);
 	if (r < 0) {
 		cs_containers_free(c);
@@ -277,6 +345,19 @@ void cs_containers_free(struct cs_containers *c)
 {
 	if (!c)
 		return;
+	if (c->thread_started) {
+		/* a request in flight is abandoned within about a second */
+		pthread_mutex_lock(&c->lock);
+		c->stopping = true;
+		atomic_store(&c->cancel, true);
+		pthread_cond_broadcast(&c->wake);
+		pthread_mutex_unlock(&c->lock);
+		pthread_join(c->thread, NULL);
+		pthread_mutex_destroy(&c->lock);
+		pthread_cond_destroy(&c->wake);
+	}
+	free(c->todo);
+	free(c->done);
 	free(c->root);
 	free(c->engine);
 	free(c->slots);
@@ -329,25 +410,21 @@ static void label_add(struct cs_rt_container *i, const char *key, const char *va
 	i->labels_len = (uint16_t)(i->labels_len + need);
 }
 
-/* Name, image and labels of k from the engine. */
-static void resolve(struct cs_containers *c, struct container *k)
+/* Name, image and labels of full_id from the engine into i (the resolver thread). */
+static int fetch(const char *engine, const atomic_bool *cancel, const char *full_id,
+		 struct cs_rt_container *i)
 {
-	struct cs_rt_container *i = &k->info;
 	json_t *root = NULL, *config, *labels, *hostcfg;
 	char path[128];
 	const char *s, *key;
 	json_t *v;
 
-	if (!c->engine || k->resolved || now_ms() < k->next_try_ms)
-		return;
-	snprintf(path, sizeof(path), "/containers/%s/json", k->full_id);
-	if (cs_engine_get_json(c->engine, path, ENGINE_BODY_MAX, &root, NULL) < 0 ||
+	snprintf(path, sizeof(path), "/containers/%s/json", full_id);
+	if (cs_engine_get_json_cancel(engine, path, ENGINE_BODY_MAX, cancel, &root, NULL) < 0 ||
 	    !json_is_object(root)) {
 		json_decref(root);
-		k->next_try_ms = now_ms() + ENGINE_RETRY_MS;
-		return;
+		return -CS_E_NETWORK;
 	}
-	k->resolved = true;
 	s = jstr(root, "Name");
 	if (s) {
 		if (*s == '/')
@@ -379,9 +456,106 @@ static void resolve(struct cs_containers *c, struct container *k)
 				label_add(i, key, json_string_value(v));
 		}
 	json_decref(root);
+	return 0;
 }
 
-bool cs_containers_lookup(struct cs_containers *c, uint64_t cgroup_id, struct cs_rt_container *out)
+static void *resolver(void *arg)
+{
+	struct cs_containers *c = arg;
+	struct ask_job job;
+
+	pthread_mutex_lock(&c->lock);
+	for (;;) {
+		while (!c->stopping && !c->n_todo)
+			pthread_cond_wait(&c->wake, &c->lock);
+		if (c->stopping)
+			break;
+		job.index = c->todo[c->todo_head].index;
+		memcpy(job.full_id, c->todo[c->todo_head].full_id, sizeof(job.full_id));
+		c->todo_head = (c->todo_head + 1) % CS_CONTAINERS_QUEUE_MAX;
+		c->n_todo--;
+		pthread_mutex_unlock(&c->lock);
+		info_base(&job.info, job.full_id);
+		job.ok = fetch(c->engine, &c->cancel, job.full_id, &job.info) == 0;
+		pthread_mutex_lock(&c->lock);
+		/* n_done <= outstanding <= CS_CONTAINERS_QUEUE_MAX */
+		c->done[c->n_done++] = job;
+		atomic_store_explicit(&c->done_count, c->n_done, memory_order_release);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+/* Queue container index for the resolver; when the queue is full, a later lookup asks. */
+static void ask(struct cs_containers *c, int32_t index)
+{
+	struct container *k = &c->containers[index];
+	size_t tail;
+
+	if (c->outstanding >= CS_CONTAINERS_QUEUE_MAX)
+		return;
+	pthread_mutex_lock(&c->lock);
+	tail = (c->todo_head + c->n_todo) % CS_CONTAINERS_QUEUE_MAX;
+	c->todo[tail].index = index;
+	memcpy(c->todo[tail].full_id, k->full_id, sizeof(k->full_id));
+	c->n_todo++;
+	pthread_cond_signal(&c->wake);
+	pthread_mutex_unlock(&c->lock);
+	c->outstanding++;
+	k->ask = ASK_QUEUED;
+}
+
+int cs_containers_poll(struct cs_containers *c,
+		       void (*fn)(const char *full_id, bool answered, void *ud), void *ud)
+{
+	int32_t ended[CS_CONTAINERS_QUEUE_MAX];
+	size_t n, n_ended = 0;
+	uint64_t now;
+
+	if (!c->thread_started || !atomic_load_explicit(&c->done_count, memory_order_acquire))
+		return 0;
+	now = now_ms();
+	pthread_mutex_lock(&c->lock);
+	n = c->n_done;
+	for (size_t j = 0; j < n; j++) {
+		const struct ask_job *job = &c->done[j];
+		struct container *k = &c->containers[job->index];
+
+		c->outstanding--;
+		if (job->ok) {
+			k->info = job->info;
+			k->ask = ASK_DONE;
+		} else {
+			k->ask = ASK_FAILED;
+			k->next_try_ms = now + k->backoff_ms;
+			k->backoff_ms = k->backoff_ms * 2 > CS_CONTAINERS_RETRY_MAX_MS
+						? CS_CONTAINERS_RETRY_MAX_MS
+						: k->backoff_ms * 2;
+		}
+		if (k->waiting) {
+			k->waiting = false;
+			ended[n_ended++] = job->index;
+		}
+	}
+	c->n_done = 0;
+	atomic_store_explicit(&c->done_count, 0, memory_order_release);
+	pthread_mutex_unlock(&c->lock);
+	for (size_t j = 0; fn && j < n_ended; j++)
+		fn(c->containers[ended[j]].full_id, c->containers[ended[j]].ask == ASK_DONE, ud);
+	return (int)n;
+}
+
+void cs_containers_give_up(struct cs_containers *c, const char *full_id)
+{
+	for (size_t i = 0; i < c->n_containers; i++)
+		if (!strcmp(c->containers[i].full_id, full_id)) {
+			c->containers[i].waiting = false;
+			return;
+		}
+}
+
+enum cs_container_state cs_containers_lookup(struct cs_containers *c, uint64_t cgroup_id,
+					     struct cs_rt_container *out)
 {
 	struct slot *s = slot_find(c, cgroup_id);
 	struct container *k;
@@ -394,12 +568,14 @@ bool cs_containers_lookup(struct cs_containers *c, uint64_t cgroup_id, struct cs
 		memset(out, 0, sizeof(*out));
 		memcpy(out->id, "host", 5);
 		memcpy(out->name, "host", 5);
-		return false;
+		return CS_CONTAINER_HOST;
 	}
 	k = &c->containers[s->container];
-	resolve(c, k);
+	if (c->thread_started &&
+	    (k->ask == ASK_NOT_YET || (k->ask == ASK_FAILED && now_ms() >= k->next_try_ms)))
+		ask(c, s->container);
 	*out = k->info;
-	return true;
+	return k->waiting ? CS_CONTAINER_PENDING : CS_CONTAINER_KNOWN;
 }
 
 bool cs_containers_known(struct cs_containers *c, uint64_t cgroup_id)

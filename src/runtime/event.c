@@ -4,6 +4,7 @@
  * Nothing here allocates: producers call these on the event path.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include "runtime/event.h"
 
@@ -98,6 +99,61 @@ enum cs_rt_evt_type cs_rt_evt_type_from_name(const char *name, size_t len)
 void cs_rt_event_init(struct cs_rt_event *e)
 {
 	memset(e, 0, sizeof(*e));
+	e->proc.uid = e->proc.gid = e->proc.loginuid = UINT32_MAX;
+	e->fd.num = -1;
+	memcpy(e->container.id, "host", 5);
+	memcpy(e->container.name, "host", 5);
+}
+
+/*
+ * The big arrays cs_rt_event_reset does not clear: a string gets only its
+ * first byte zeroed; the others are read only up to a length or count that
+ * the reset zeroes. In struct order (an entry out of order is still correct:
+ * it is cleared with the bytes before the next one, only slower).
+ */
+#define KEEP(m, str)                                                                       \
+	{                                                                                  \
+		offsetof(struct cs_rt_event, m), sizeof(((struct cs_rt_event *)0)->m), str \
+	}
+static const struct {
+	size_t off, size;
+	bool str;
+} kept[] = {
+	KEEP(proc.exe, true),
+	KEEP(proc.exepath, true),
+	KEEP(proc.cwd, true),
+	KEEP(proc.args, false),
+	KEEP(proc.pargs, false),
+	KEEP(proc.vpgid_exe, true),
+	KEEP(proc.homedir, true),
+	KEEP(proc.shell, true),
+	KEEP(proc.ancestors, false),
+	KEEP(fd.name, true),
+	KEEP(fd.nameraw, true),
+	KEEP(fd.unix_path, true),
+	KEEP(arg.path, true),
+	KEEP(arg.path1, true),
+	KEEP(arg.path2, true),
+	KEEP(container.image, true),
+	KEEP(container.repository, true),
+	KEEP(container.labels, false),
+	KEEP(filled, false), /* it describes the ancestors, kept too */
+};
+
+void cs_rt_event_reset(struct cs_rt_event *e)
+{
+	char *b = (char *)e;
+	size_t at = 0;
+
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		if (kept[i].off < at)
+			continue; /* out of order: already cleared */
+		memset(b + at, 0, kept[i].off - at);
+		if (kept[i].str)
+			b[kept[i].off] = '\0';
+		at = kept[i].off + kept[i].size;
+	}
+	memset(b + at, 0, sizeof(*e) - at);
 	e->proc.uid = e->proc.gid = e->proc.loginuid = UINT32_MAX;
 	e->fd.num = -1;
 	memcpy(e->container.id, "host", 5);

@@ -292,10 +292,36 @@ struct cs_rt_event {
 	struct cs_rt_fd fd;
 	struct cs_rt_args arg;
 	struct cs_rt_container container;
+	/*
+	 * Not an event field (never written or read as one): the process
+	 * table's note that proc.ancestors (and proc.pargs when pargs_set)
+	 * hold its state gen for parent ppid, so that a reused event skips
+	 * refilling them (proctable.c). Cleared by cs_rt_event_init, kept with
+	 * the ancestors by cs_rt_event_reset.
+	 */
+	struct {
+		uint64_t gen; /* 0: nothing noted */
+		int64_t ppid;
+		uint16_t pargs_len, pargc;
+		uint8_t n_ancestors;
+		bool pargs_set;
+	} filled;
 };
 
 /* Reset e to "nothing known": container "host", uid/gid/loginuid -1. */
 void cs_rt_event_init(struct cs_rt_event *e);
+/*
+ * The same "nothing known" for every reader of the event, at a fraction of
+ * the cost, for a producer that reuses one event per record (the sensor):
+ * every number, count and length is zeroed (or set as init sets it) and
+ * every string is empty, but the bytes after a long string's terminator and
+ * the content of proc.args, proc.pargs, container.labels and
+ * proc.ancestors (read only up to their length or count) are left as they
+ * were, and so is `filled`, the process table's note of them. Readers
+ * never look past a terminator, a length or n_ancestors. e must have been
+ * initialised (or zeroed) once before: cs_proctable_apply reads `filled`.
+ */
+void cs_rt_event_reset(struct cs_rt_event *e);
 
 /*
  * Helpers for producers: copy a string into a fixed array, truncating (and

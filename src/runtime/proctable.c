@@ -22,6 +22,7 @@
 struct proc {
 	struct proc *next;
 	int64_t pid, ppid;
+	uint16_t name_len, exe_len, exepath_len; /* events copy these strings without strlen */
 	char name[CS_RT_NAME_MAX];
 	char exe[CS_RT_PATH_MAX / 4];
 	char exepath[CS_RT_PATH_MAX / 4];
@@ -32,9 +33,21 @@ struct proc {
 struct cs_proctable {
 	struct proc *buckets[BUCKETS];
 	size_t count;
+	uint64_t gen; /* changes with every entry added, changed or removed */
 	char *proc_root;
 	struct cs_buf clean; /* scratch for resolved paths */
 };
+
+/*
+ * A new gen, unique across tables and never 0: an event's note
+ * (cs_rt_event.filled) names one state of one table.
+ */
+static void changed(struct cs_proctable *pt)
+{
+	static uint64_t seq;
+
+	pt->gen = __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED);
+}
 
 static struct proc **find(struct cs_proctable *pt, int64_t pid)
 {
@@ -64,6 +77,7 @@ static struct proc *get_or_add(struct cs_proctable *pt, int64_t pid)
 		return NULL;
 	(*pp)->pid = pid;
 	pt->count++;
+	changed(pt);
 	return *pp;
 }
 
@@ -76,6 +90,7 @@ static void forget(struct cs_proctable *pt, int64_t pid)
 	*pp = p->next;
 	free(p);
 	pt->count--;
+	changed(pt);
 }
 
 /* Read at most cap-1 bytes of a small /proc file; -1 on failure. */
@@ -100,12 +115,20 @@ static ssize_t read_small(int dirfd, const char *name, char *buf, size_t cap)
 	return (ssize_t)off;
 }
 
+/* A string of an entry, returning the length it has there. */
+static uint16_t pset(char *dst, size_t cap, const char *src, size_t len)
+{
+	cs_rt_strset(dst, cap, src, len);
+	return (uint16_t)strnlen(dst, cap);
+}
+#define PSET(p, m, src) ((p)->m##_len = pset((p)->m, sizeof((p)->m), (src), strlen(src)))
+
 /* argv (NUL-separated, len bytes) into p->exe and p->args. */
 static void set_argv(struct proc *p, const char *a, size_t len)
 {
 	size_t n = strnlen(a, len);
 
-	cs_rt_strset(p->exe, sizeof(p->exe), a, n);
+	p->exe_len = pset(p->exe, sizeof(p->exe), a, n);
 	p->args_len = p->argc = 0;
 	for (size_t off = n + 1; off < len;) {
 		size_t k = strnlen(a + off, len - off);
@@ -140,15 +163,16 @@ static void seed_one(struct cs_proctable *pt, int procfd, const char *pidname, i
 		close(dfd);
 		return;
 	}
+	changed(pt);
 	p->ppid = ppid;
-	cs_rt_strset(p->name, sizeof(p->name), open_paren + 1,
-		     (size_t)(close_paren - open_paren - 1));
+	p->name_len = pset(p->name, sizeof(p->name), open_paren + 1,
+			   (size_t)(close_paren - open_paren - 1));
 	n = read_small(dfd, "cmdline", buf, sizeof(buf));
 	if (n > 0)
 		set_argv(p, buf, (size_t)n);
 	n = readlinkat(dfd, "exe", buf, sizeof(buf) - 1);
 	if (n > 0)
-		cs_rt_strset(p->exepath, sizeof(p->exepath), buf, (size_t)n);
+		p->exepath_len = pset(p->exepath, sizeof(p->exepath), buf, (size_t)n);
 	close(dfd);
 }
 
@@ -162,6 +186,7 @@ int cs_proctable_new(const char *proc_root, struct cs_proctable **ret)
 	if (!pt)
 		return -ENOMEM;
 	cs_buf_init(&pt->clean, CS_RT_PATH_MAX);
+	changed(pt); /* never 0, the gen of no note */
 	pt->proc_root = cs_strdup(proc_root ? proc_root : "/proc");
 	if (!pt->proc_root) {
 		free(pt);
@@ -273,9 +298,9 @@ static void resolve_path(struct cs_proctable *pt, struct cs_rt_event *e)
 static void fill_from(struct cs_rt_event *e, const struct proc *p)
 {
 	if (!e->proc.exe[0])
-		CS_RT_SET(e->proc.exe, p->exe);
+		cs_rt_strset(e->proc.exe, sizeof(e->proc.exe), p->exe, p->exe_len);
 	if (!e->proc.exepath[0])
-		CS_RT_SET(e->proc.exepath, p->exepath);
+		cs_rt_strset(e->proc.exepath, sizeof(e->proc.exepath), p->exepath, p->exepath_len);
 	if (!e->proc.args_len && e->type != CS_RT_EVT_EXECVE) {
 		memcpy(e->proc.args, p->args, p->args_len);
 		e->proc.args_len = p->args_len;
@@ -288,14 +313,16 @@ void cs_proctable_apply(struct cs_proctable *pt, struct cs_rt_event *e)
 	struct proc *p, *parent;
 	int64_t pid = e->proc.pid, anc;
 
+	if (e->type == CS_RT_EVT_EXECVE || e->type == CS_RT_EVT_CLONE)
+		changed(pt); /* an entry's name, exe or args changes */
 	switch (e->type) {
 	case CS_RT_EVT_EXECVE:
 		p = get_or_add(pt, pid);
 		if (p) {
 			p->ppid = e->proc.ppid;
-			CS_RT_SET(p->name, e->proc.name);
-			CS_RT_SET(p->exe, e->proc.exe);
-			CS_RT_SET(p->exepath, e->proc.exepath);
+			PSET(p, name, e->proc.name);
+			PSET(p, exe, e->proc.exe);
+			PSET(p, exepath, e->proc.exepath);
 			memcpy(p->args, e->proc.args, e->proc.args_len);
 			p->args_len = e->proc.args_len;
 			p->argc = e->proc.argc;
@@ -306,10 +333,12 @@ void cs_proctable_apply(struct cs_proctable *pt, struct cs_rt_event *e)
 		p = e->arg.pid > 0 ? get_or_add(pt, e->arg.pid) : NULL;
 		if (p) {
 			p->ppid = pid;
-			CS_RT_SET(p->name, e->proc.name);
+			PSET(p, name, e->proc.name);
 			if (parent && parent != p) {
 				memcpy(p->exe, parent->exe, sizeof(p->exe));
 				memcpy(p->exepath, parent->exepath, sizeof(p->exepath));
+				p->exe_len = parent->exe_len;
+				p->exepath_len = parent->exepath_len;
 				memcpy(p->args, parent->args, sizeof(p->args));
 				p->args_len = parent->args_len;
 				p->argc = parent->argc;
@@ -325,30 +354,54 @@ void cs_proctable_apply(struct cs_proctable *pt, struct cs_rt_event *e)
 	if (e->type == CS_RT_EVT_OPEN || e->type == CS_RT_EVT_OPENAT ||
 	    e->type == CS_RT_EVT_OPENAT2 || e->type == CS_RT_EVT_CREAT)
 		resolve_path(pt, e);
-	/* ancestors: parent first, along the remembered ppid chain */
+	/*
+	 * ancestors: parent first, along the remembered ppid chain. A reused
+	 * event still holds them when neither the table nor the parent changed
+	 * since they were filled (the sensor's events come in runs of one
+	 * process): copying them again was the most of this function.
+	 */
+	if (e->filled.gen == pt->gen && e->filled.ppid == e->proc.ppid) {
+		e->proc.n_ancestors = e->filled.n_ancestors;
+		if (e->filled.pargs_set) {
+			e->proc.pargs_len = e->filled.pargs_len;
+			e->proc.pargc = e->filled.pargc;
+		}
+		goto done;
+	}
+	e->filled.gen = 0; /* changing: noted again below */
+	e->filled.pargs_set = false;
 	e->proc.n_ancestors = 0;
 	anc = e->proc.ppid;
 	for (unsigned i = 0; i < CS_RT_ANCESTORS && anc > 0; i++) {
 		struct cs_rt_ancestor *a = &e->proc.ancestors[i];
 		struct proc *q = get(pt, anc);
 
-		memset(a, 0, sizeof(*a));
+		/* every member readers see is set: the event is not cleared past its strings */
 		a->pid = anc;
 		e->proc.n_ancestors = (uint8_t)(i + 1);
-		if (!q)
+		if (!q) {
+			a->name[0] = a->exe[0] = a->exepath[0] = '\0';
 			break;
-		CS_RT_SET(a->name, q->name);
-		CS_RT_SET(a->exe, q->exe);
-		CS_RT_SET(a->exepath, q->exepath);
+		}
+		cs_rt_strset(a->name, sizeof(a->name), q->name, q->name_len);
+		cs_rt_strset(a->exe, sizeof(a->exe), q->exe, q->exe_len);
+		cs_rt_strset(a->exepath, sizeof(a->exepath), q->exepath, q->exepath_len);
 		if (i == 0) {
 			memcpy(e->proc.pargs, q->args, q->args_len);
 			e->proc.pargs_len = q->args_len;
 			e->proc.pargc = q->argc;
+			e->filled.pargs_set = true;
 		}
 		if (q->ppid == anc)
 			break;
 		anc = q->ppid;
 	}
+	e->filled.gen = pt->gen;
+	e->filled.ppid = e->proc.ppid;
+	e->filled.n_ancestors = e->proc.n_ancestors;
+	e->filled.pargs_len = e->proc.pargs_len;
+	e->filled.pargc = e->proc.pargc;
+done:
 	if (e->type == CS_RT_EVT_PROCEXIT)
 		forget(pt, pid);
 }

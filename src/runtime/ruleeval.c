@@ -103,6 +103,22 @@ __attribute__((noinline)) static bool transform(const struct fieldref *f, struct
 	return true;
 }
 
+/*
+ * n (nl >= 1) in h: glibc's memmem prepares a shift table per call, which
+ * costs more than the search in a path; the first byte is rare enough.
+ */
+static bool contains(const char *h, size_t hl, const char *n, size_t nl)
+{
+	const char *p = h, *end = h + hl;
+
+	while ((size_t)(end - p) >= nl && (p = memchr(p, n[0], (size_t)(end - p) - nl + 1))) {
+		if (!memcmp(p + 1, n + 1, nl - 1))
+			return true;
+		p++;
+	}
+	return false;
+}
+
 static bool str_eq(const struct fval *v, const struct cval *c)
 {
 	return v->len == c->len && !memcmp(v->s, c->s, c->len);
@@ -175,21 +191,21 @@ static bool pmatch(const struct rnode *n, const struct fval *v)
 	return false;
 }
 
-/* one value against the constants (op other than NE on multi fields) */
-static bool cmp_one(const struct rnode *n, const struct fval *v)
+/* one value against the constants with op (n->op, or EQ for NE on multi fields) */
+static bool cmp_one(const struct rnode *n, enum op op, const struct fval *v)
 {
 	const struct cval *c = n->n_cv ? &n->cv[0] : NULL;
 	char nb[32];
 	struct fval sv;
 
-	if (n->op == OP_IN || n->op == OP_INTERSECTS)
+	if (op == OP_IN || op == OP_INTERSECTS)
 		return in_list(n, v);
-	if (n->op == OP_PMATCH)
+	if (op == OP_PMATCH)
 		return v->type == FT_STR && pmatch(n, v);
 	if (!c)
 		return false;
 	if (v->type == FT_INT || v->type == FT_BOOL) {
-		switch (n->op) {
+		switch (op) {
 		case OP_EQ:
 			return v->n == c->n;
 		case OP_NE:
@@ -211,9 +227,9 @@ static bool cmp_one(const struct rnode *n, const struct fval *v)
 			break;
 		}
 	}
-	if (v->type == FT_IP && (n->op == OP_EQ || n->op == OP_NE))
-		return ip_match(v, c) == (n->op == OP_EQ);
-	switch (n->op) {
+	if (v->type == FT_IP && (op == OP_EQ || op == OP_NE))
+		return ip_match(v, c) == (op == OP_EQ);
+	switch (op) {
 	case OP_EQ:
 		return str_eq(v, c);
 	case OP_NE:
@@ -225,14 +241,11 @@ static bool cmp_one(const struct rnode *n, const struct fval *v)
 		int r = memcmp(v->s, c->s, CS_MIN(v->len, c->len));
 		if (!r)
 			r = v->len < c->len ? -1 : v->len > c->len;
-		return n->op == OP_LT	? r < 0
-		       : n->op == OP_LE ? r <= 0
-		       : n->op == OP_GT ? r > 0
-					: r >= 0;
+		return op == OP_LT ? r < 0 : op == OP_LE ? r <= 0 : op == OP_GT ? r > 0 : r >= 0;
 	}
 	case OP_CONTAINS:
 	case OP_BCONTAINS:
-		return c->len == 0 || (v->len >= c->len && memmem(v->s, v->len, c->s, c->len));
+		return c->len == 0 || contains(v->s, v->len, c->s, c->len);
 	case OP_ICONTAINS:
 		return icontains(v->s, v->len, c->s, c->len);
 	case OP_STARTSWITH:
@@ -250,7 +263,9 @@ static bool cmp_one(const struct rnode *n, const struct fval *v)
 	}
 }
 
-static bool cmp_eval(const struct rnode *n, const struct cs_rt_event *e, struct evalctx *x)
+/* out of line: its locals would give every node_eval of the recursion a stack frame and canary */
+__attribute__((noinline)) static bool cmp_eval(const struct rnode *n, const struct cs_rt_event *e,
+					       struct evalctx *x)
 {
 	char *scratch = x->scratch, *tbuf = x->tbuf;
 	const struct fieldref *f = &n->lhs;
@@ -278,13 +293,11 @@ static bool cmp_eval(const struct rnode *n, const struct cs_rt_event *e, struct 
 		if (n->op == OP_EXISTS)
 			return true;
 		if (multi && n->op == OP_NE) {
-			struct rnode eq = *n;
-			eq.op = OP_EQ;
-			if (cmp_one(&eq, &v))
+			if (cmp_one(n, OP_EQ, &v))
 				return false;
 			continue;
 		}
-		if (cmp_one(n, &v)) {
+		if (cmp_one(n, n->op, &v)) {
 			any = true;
 			break;
 		}
@@ -311,8 +324,18 @@ bool node_eval(const struct rnode *n, const struct cs_rt_event *e, struct evalct
 		return false;
 	case N_NOT:
 		return !node_eval(n->kids[0], e, x);
-	case N_REF:
-		return node_eval(n->kids[0], e, x);
+	case N_REF: {
+		const struct rnode *m = n->kids[0];
+		bool v;
+
+		if (!m->memo)
+			return node_eval(m, e, x);
+		if (x->memo[m->memo - 1])
+			return x->memo[m->memo - 1] == 2;
+		v = node_eval(m, e, x);
+		x->memo[m->memo - 1] = v ? 2 : 1;
+		return v;
+	}
 	case N_CMP:
 		return cmp_eval(n, e, x);
 	case N_TRUE:

@@ -106,6 +106,7 @@ struct cs_rules {
 	size_t n_regexes, cap_regexes;
 	size_t *by_type[CS_RT_EVT_COUNT];
 	size_t n_by_type[CS_RT_EVT_COUNT];
+	size_t n_memo; /* evalctx.memo slots given to macros */
 	bool compiled;
 	/* compile context */
 	const char *cur_file;
@@ -1577,6 +1578,11 @@ int cs_rules_compile(struct cs_rules *r, struct cs_error *err)
 		if ((ret = compile_macro(&c, &r->macros[i], 0)) < 0)
 			return ret == -ENOMEM ? nomem(r, err) : ret;
 	}
+	/* each macro's value is computed once per event (ruleeval.c) */
+	r->n_memo = CS_MIN(r->n_macros, (size_t)EVAL_MEMO_MAX);
+	for (size_t i = 0; i < r->n_memo; i++)
+		if (r->macros[i].root)
+			r->macros[i].root->memo = (uint32_t)i + 1;
 	/* the index: rule numbers per event type, in load order (count, then fill) */
 	for (int pass = 0; pass < 2; pass++) {
 		for (unsigned t = 1; t < CS_RT_EVT_COUNT; t++) {
@@ -1655,6 +1661,11 @@ void cs_rules_info(const struct cs_rules *r, size_t i, struct cs_rule_info *ret)
 				      .all_evttypes = d->all_types };
 }
 
+const struct rnode *rules_rule_root(const struct cs_rules *r, size_t i)
+{
+	return i < r->n_rules && r->compiled ? r->rules[i].root : NULL;
+}
+
 void cs_rules_evtypes(const struct cs_rules *r, uint64_t set[CS_RULES_EVTSET_WORDS])
 {
 	memset(set, 0, CS_RULES_EVTSET_WORDS * sizeof(uint64_t));
@@ -1681,6 +1692,7 @@ int cs_rules_eval(const struct cs_rules *r, const struct cs_rt_event *e, cs_rule
 	struct evalctx x;
 	if (t == 0 || t >= CS_RT_EVT_COUNT)
 		return 0;
+	memset(x.memo, 0, r->n_memo);
 	for (size_t i = 0; i < r->n_by_type[t]; i++) {
 		size_t ri = r->by_type[t][i];
 		if (node_eval(r->rules[ri].root, e, &x)) {

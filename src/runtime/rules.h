@@ -136,3 +136,50 @@ size_t cs_rules_render_output(const struct cs_rules *r, size_t i, const struct c
  * for the fuzz target and tests. Returns 0 or -CS_E_INPUT.
  */
 int cs_rules_check_condition(const char *cond, size_t len, struct cs_error *err);
+
+/*
+ * The open prefilter (rules_prefilter.c): a necessary condition the active
+ * rules imply for the open family (open, openat, openat2, creat), simple
+ * enough for the sensor to test in the kernel before an open leaves it.
+ * An open passes when its raw path is "odd" (cs_rules_prefilter_odd), or
+ * when the longest prefix of the set that starts the path allows the
+ * open's class: bit (flags & O_ACCMODE) | (failed ? 4 : 0). Every rule's
+ * condition C implies this test (C => P), so an open that fails it matches
+ * no rule. A rule whose condition gives no usable condition on opens makes
+ * the prefilter inactive: every open passes.
+ */
+#define CS_RULES_PREFIX_MAX	255   /* bytes of one prefix (the sensor's path bound - 1) */
+#define CS_RULES_PREFIXES_MAX	8192  /* more: the prefilter is inactive */
+#define CS_RULES_OPEN_READ	0x55u /* classes of O_RDONLY and O_RDWR opens */
+#define CS_RULES_OPEN_WRITE	0x66u /* classes of O_WRONLY and O_RDWR opens (creat too) */
+#define CS_RULES_OPEN_SUCCEEDED 0x0fu
+#define CS_RULES_OPEN_FAILED	0xf0u
+#define CS_RULES_OPEN_ANY	0xffu
+
+struct cs_rules_prefix {
+	char path[CS_RULES_PREFIX_MAX + 1]; /* NUL-terminated; "" matches every path */
+	size_t len;
+	uint8_t classes; /* bit c: an open of class c under this prefix passes */
+};
+
+struct cs_rules_prefilter {
+	bool active;			  /* false: pass every open */
+	const char *reason;		  /* why inactive: "rule 'X' gives no condition on opens" */
+	size_t rules;			  /* active rules that can match an open event */
+	size_t odd_rules;		  /* of those, rules that match only odd paths */
+	struct cs_rules_prefix *prefixes; /* sorted, minimal: each adds a class to its parent */
+	size_t n_prefixes;
+	char reason_buf[320];
+};
+
+/*
+ * The prefilter of every active rule (rule < 0) or of rule number `rule`
+ * alone (whatever its status). 0 or -ENOMEM; free with _done.
+ */
+int cs_rules_prefilter(const struct cs_rules *r, long rule, struct cs_rules_prefilter *ret);
+void cs_rules_prefilter_done(struct cs_rules_prefilter *pf);
+/* The raw path is one user space could resolve or normalise (relative, //, /., ..). */
+bool cs_rules_prefilter_odd(const char *path, size_t len);
+/* The test the sensor runs in the kernel, for an open of path with flags and result. */
+bool cs_rules_prefilter_pass(const struct cs_rules_prefilter *pf, const char *path, size_t len,
+			     uint32_t flags, bool failed);

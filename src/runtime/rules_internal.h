@@ -135,16 +135,28 @@ struct rnode {
 	bool sorted;	   /* cv sorted by (s,len) for bsearch */
 	uint64_t types[2]; /* evt.type comparisons: the set of the constants */
 	regex_t *re;
+	/* a macro's root: 1 + its slot in evalctx.memo (0: not memoised) */
+	uint32_t memo;
 };
 
 /* Parse cond into an AST in a; -CS_E_INPUT with err "at column N: ..." */
 int cond_parse(struct arena *a, const char *cond, size_t len, struct rnode **ret,
 	       struct cs_error *err);
 
-/* evaluation (ruleeval.c); scratch buffers live once per event, not per comparison */
+/* rule i's compiled condition (NULL before compile), for analyses beside the evaluator */
+const struct rnode *rules_rule_root(const struct cs_rules *r, size_t i);
+
+/*
+ * evaluation (ruleeval.c); scratch buffers live once per event, not per
+ * comparison. A macro's value depends on the event alone: the first rule
+ * that evaluates it keeps it in memo (0 not yet, 1 false, 2 true) for the
+ * other rules of the same event; cs_rules_eval clears the slots in use.
+ */
+#define EVAL_MEMO_MAX 4096
 struct evalctx {
 	char scratch[SCRATCH_MAX];
 	char tbuf[SCRATCH_MAX];
+	uint8_t memo[EVAL_MEMO_MAX];
 };
 bool node_eval(const struct rnode *n, const struct cs_rt_event *e, struct evalctx *x);
 

@@ -6,16 +6,21 @@
  * polls the ring buffer. This is the privileged part of `runtime watch`:
  * it parses nothing from images or the network.
  *
- * The attach table, best flavour first, per hook: fentry/fexit on the
+ * The attach table, best flavour first, per hook: BPF-LSM hooks (connect,
+ * bind: the address as the kernel copied it, added to the syscall's
+ * tracepoint pair, which still gives the result; init_module, finit_module:
+ * the module load, where no tracepoint exists), then fentry/fexit on the
  * kernel function behind the event (exec, fork, connect, bind: the kernel's
  * own view, one program for arguments and result), then BTF tracepoints
  * (tp_btf: typed arguments, no tracefs) for the process hooks, then classic
- * tracepoints (per-syscall enter/exit pairs for syscalls). Each fentry
- * candidate is first loaded alone (the probe); a refusal (kernel lockdown
- * answers EPERM) is recorded with the kernel's reason and the hook falls
- * back. BPF-LSM hooks are not candidates: none of them sees an event's
- * arguments and result the way the event model needs (see docs/RUNTIME.md).
- * cs_sensor_candidates() reports every candidate and its fate.
+ * tracepoints (per-syscall enter/exit pairs for syscalls). The network
+ * hooks' exit tracepoint comes in two programs: one that also reads the
+ * socket behind the descriptor through bpf_rdonly_cast (the local address
+ * of connect and accept, listen's address), preferred, and the plain one.
+ * Each LSM, fentry and socket-reading candidate is first loaded alone (the
+ * probe); a refusal (kernel lockdown answers EPERM) is recorded with the
+ * kernel's reason and the hook falls back. cs_sensor_candidates() reports
+ * every candidate and its fate.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -50,14 +55,15 @@ static const struct hook hooks[] = {
 	  "sched/sched_process_exit" },
 	{ "fork", CS_SENSOR_CLASS_PROCESS, 0, "fork_btf", "fork_tp", NULL,
 	  "sched/sched_process_fork" },
-	{ "open", CS_SENSOR_CLASS_FILE, CS_RT_EVT_OPEN, NULL, "open_enter_tp", "open_exit_tp",
-	  "syscalls/sys_enter_open" },
-	{ "openat", CS_SENSOR_CLASS_FILE, CS_RT_EVT_OPENAT, NULL, "openat_enter", "openat_exit",
-	  "syscalls/sys_enter_openat" },
-	{ "openat2", CS_SENSOR_CLASS_FILE, CS_RT_EVT_OPENAT2, NULL, "openat2_enter", "openat2_exit",
-	  "syscalls/sys_enter_openat2" },
-	{ "creat", CS_SENSOR_CLASS_FILE, CS_RT_EVT_CREAT, NULL, "creat_enter", "creat_exit",
-	  "syscalls/sys_enter_creat" },
+	/* opens: one program at exit, arguments from the saved registers */
+	{ "open", CS_SENSOR_CLASS_FILE, CS_RT_EVT_OPEN, NULL, "open_exit_tp", NULL,
+	  "syscalls/sys_exit_open" },
+	{ "openat", CS_SENSOR_CLASS_FILE, CS_RT_EVT_OPENAT, NULL, "openat_exit", NULL,
+	  "syscalls/sys_exit_openat" },
+	{ "openat2", CS_SENSOR_CLASS_FILE, CS_RT_EVT_OPENAT2, NULL, "openat2_exit", NULL,
+	  "syscalls/sys_exit_openat2" },
+	{ "creat", CS_SENSOR_CLASS_FILE, CS_RT_EVT_CREAT, NULL, "creat_exit", NULL,
+	  "syscalls/sys_exit_creat" },
 	{ "connect", CS_SENSOR_CLASS_NET, CS_RT_EVT_CONNECT, NULL, "connect_enter", "connect_exit",
 	  "syscalls/sys_enter_connect" },
 	{ "accept", CS_SENSOR_CLASS_NET, CS_RT_EVT_ACCEPT, NULL, "accept_enter_tp",
@@ -150,7 +156,33 @@ static const struct {
 };
 #define N_FN (sizeof(fn_flavours) / sizeof(fn_flavours[0]))
 
-enum flavour { FL_OFF = 0, FL_BTF, FL_TP, FL_FN };
+/*
+ * BPF-LSM flavours, preferred over every other: the LSM program plus the
+ * hook's tracepoint pair where it exists (the LSM adds the kernel's view to
+ * the in-flight slot, the exit tracepoint sends it with the result), the
+ * LSM program alone where it does not.
+ */
+static const struct {
+	const char *hook, *prog, *attach;
+} lsm_flavours[] = {
+	{ "connect", "connect_lsm", "lsm/socket_connect" },
+	{ "bind", "bind_lsm", "lsm/socket_bind" },
+	{ "init_module", "init_module_lsm", "lsm/kernel_load_data" },
+	{ "finit_module", "finit_module_lsm", "lsm/kernel_read_file" },
+};
+#define N_LSM (sizeof(lsm_flavours) / sizeof(lsm_flavours[0]))
+
+/* exit tracepoint programs that also read the descriptor's socket (bpf_rdonly_cast) */
+static const struct {
+	const char *hook, *prog;
+} sk_flavours[] = {
+	{ "connect", "connect_exit_sk" }, { "accept", "accept_exit_sk" },
+	{ "accept4", "accept4_exit_sk" }, { "bind", "bind_exit_sk" },
+	{ "listen", "listen_exit_sk" },
+};
+#define N_SK (sizeof(sk_flavours) / sizeof(sk_flavours[0]))
+
+enum flavour { FL_OFF = 0, FL_BTF, FL_TP, FL_FN, FL_LSM };
 
 #define MAX_CANDS (3 * N_HOOKS)
 #define ENOTSUPP_ 524 /* the kernel's internal ENOTSUPP, as BPF can return it */
@@ -158,9 +190,11 @@ enum flavour { FL_OFF = 0, FL_BTF, FL_TP, FL_FN };
 struct cs_sensor {
 	struct sensor_bpf *skel;
 	struct ring_buffer *rb;
-	struct bpf_link *links[2 * N_HOOKS];
+	struct bpf_link *links[3 * N_HOOKS];
 	size_t n_links;
 	enum flavour active[N_HOOKS];
+	bool sk[N_HOOKS];    /* the exit tracepoint is the socket-reading program */
+	bool tp_ok[N_HOOKS]; /* the hook's tracepoint exists */
 	char active_desc[2048];
 	char missing_desc[512];
 	char refused_desc[1024];
@@ -171,6 +205,7 @@ struct cs_sensor {
 	cs_sensor_record_fn fn;
 	void *ud;
 	int cb_error;
+	long prefixes; /* the open prefilter's, -1 when off */
 };
 
 bool cs_sensor_available(void)
@@ -263,6 +298,30 @@ static const char *fn_attach(size_t hook)
 	return NULL;
 }
 
+static const char *lsm_prog(size_t hook)
+{
+	for (size_t k = 0; k < N_LSM; k++)
+		if (strcmp(lsm_flavours[k].hook, hooks[hook].name) == 0)
+			return lsm_flavours[k].prog;
+	return NULL;
+}
+
+static const char *lsm_attach(size_t hook)
+{
+	for (size_t k = 0; k < N_LSM; k++)
+		if (strcmp(lsm_flavours[k].hook, hooks[hook].name) == 0)
+			return lsm_flavours[k].attach;
+	return NULL;
+}
+
+static const char *sk_prog(size_t hook)
+{
+	for (size_t k = 0; k < N_SK; k++)
+		if (strcmp(sk_flavours[k].hook, hooks[hook].name) == 0)
+			return sk_flavours[k].prog;
+	return NULL;
+}
+
 static const char *errno_name(int e)
 {
 	switch (e) {
@@ -304,6 +363,18 @@ static int probe_alone(const struct cs_sensor_options *o, const char *prog, char
 		return r;
 	}
 	skel->rodata->self_tgid = o->self_tgid ? o->self_tgid : (uint32_t)getpid();
+	{
+		/* a probe needs the maps, not their size: the smallest ones */
+		struct bpf_map *m;
+
+		bpf_object__for_each_map(m, skel->obj)
+		{
+			if (bpf_map__type(m) == BPF_MAP_TYPE_HASH)
+				bpf_map__set_max_entries(m, 1);
+			else if (bpf_map__type(m) == BPF_MAP_TYPE_RINGBUF)
+				bpf_map__set_max_entries(m, (uint32_t)sysconf(_SC_PAGESIZE));
+		}
+	}
 	bpf_object__for_each_program(p, skel->obj)
 	{
 		bool me = strcmp(bpf_program__name(p), prog) == 0;
@@ -368,11 +439,17 @@ static int try_load(struct cs_sensor *s, const struct cs_sensor_options *o,
 	skel->rodata->self_tgid = o->self_tgid ? o->self_tgid : (uint32_t)getpid();
 	skel->rodata->filter_cgroups = o->n_cgroups > 0;
 	skel->rodata->host_mntns = host_mntns();
+	skel->rodata->open_prefilter = o->open_prefilter;
 	for (size_t i = 0; i < N_HOOKS; i++) {
+		/* the tracepoint pair: alone, or with the hook's LSM program */
+		bool tp = want[i] == FL_TP || (want[i] == FL_LSM && s->tp_ok[i]);
+
 		set_autoload(skel, hooks[i].btf_prog, want[i] == FL_BTF);
-		set_autoload(skel, hooks[i].tp_prog, want[i] == FL_TP);
-		set_autoload(skel, hooks[i].tp_exit, want[i] == FL_TP);
+		set_autoload(skel, hooks[i].tp_prog, tp);
+		set_autoload(skel, hooks[i].tp_exit, tp && !s->sk[i]);
+		set_autoload(skel, sk_prog(i), tp && s->sk[i]);
 		set_autoload(skel, fn_prog(i), want[i] == FL_FN);
+		set_autoload(skel, lsm_prog(i), want[i] == FL_LSM);
 	}
 	r = sensor_bpf__load(skel);
 	if (r) {
@@ -396,6 +473,32 @@ static const char *class_name(unsigned cls)
 	default:
 		return "privilege";
 	}
+}
+
+/* The open prefilter's prefixes into the LPM trie (the switch is set before load). */
+static int set_prefilter(struct cs_sensor *s, const struct cs_sensor_options *o,
+			 struct cs_error *err)
+{
+	s->prefixes = -1;
+	if (!o->open_prefilter)
+		return 0;
+	if (o->n_open_prefixes > CS_SENSOR_PREFIXES_MAX)
+		return cs_error_set(err, -E2BIG, "the open prefilter has more than %d prefixes",
+				    CS_SENSOR_PREFIXES_MAX);
+	for (size_t i = 0; i < o->n_open_prefixes; i++) {
+		const struct cs_sensor_prefix *p = &o->open_prefixes[i];
+		struct cs_sensor_prefix_key k = { 0 };
+
+		if (p->len >= sizeof(k.data))
+			return cs_error_set(err, -EINVAL, "open prefilter prefix too long");
+		k.prefixlen = (uint32_t)p->len * 8;
+		memcpy(k.data, p->path, p->len);
+		if (bpf_map__update_elem(s->skel->maps.open_prefixes, &k, sizeof(k), &p->classes,
+					 sizeof(p->classes), BPF_ANY))
+			return cs_error_errno(err, errno, "cannot set the open prefilter");
+	}
+	s->prefixes = (long)o->n_open_prefixes;
+	return 0;
 }
 
 static void add_cand(struct cs_sensor *s, size_t hook, const char *kind, const char *attach,
@@ -438,11 +541,11 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 	struct cs_sensor_options o = opts ? *opts : (struct cs_sensor_options){ 0 };
 	enum flavour want[N_HOOKS];
 	bool used[N_HOOKS];
-	int fn_err[N_HOOKS], btf_err = 0;
-	char fn_why[N_HOOKS][160], btf_why[160] = "";
+	int fn_err[N_HOOKS], lsm_err[N_HOOKS], sk_err[N_HOOKS], btf_err = 0;
+	char fn_why[N_HOOKS][160], lsm_why[N_HOOKS][160], sk_why[N_HOOKS][160], btf_why[160] = "";
 	struct cs_sensor *s;
 	const char *tracefs;
-	bool any_btf = false, any_fn = false;
+	bool any_btf = false, any_fn = false, any_lsm = false, any_sk = false;
 	size_t len = 0;
 	int r;
 
@@ -461,13 +564,33 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 
 		want[i] = FL_OFF;
 		used[i] = false;
-		fn_err[i] = 0;
-		fn_why[i][0] = '\0';
+		fn_err[i] = lsm_err[i] = sk_err[i] = 0;
+		fn_why[i][0] = lsm_why[i][0] = sk_why[i][0] = '\0';
 		if (!(o.classes & h->cls))
 			continue;
 		if (h->evt && o.evtypes && !((o.evtypes[h->evt / 64] >> (h->evt % 64)) & 1))
 			continue; /* no loaded rule needs it */
 		used[i] = true;
+		s->tp_ok[i] = tracepoint_exists(tracefs, h->tp_event);
+		if (sk_prog(i) && s->tp_ok[i]) {
+			/* the exit tracepoint that reads the socket, when it loads */
+			sk_err[i] = probe_alone(&o, sk_prog(i), sk_why[i], sizeof(sk_why[i]));
+			s->sk[i] = sk_err[i] == 0;
+			any_sk |= s->sk[i];
+			if (sk_err[i])
+				cs_log(CS_LOG_INFO, "sensor: %s: %s %s: the plain exit program",
+				       h->name, sk_prog(i), sk_why[i]);
+		}
+		if (lsm_prog(i)) {
+			lsm_err[i] = probe_alone(&o, lsm_prog(i), lsm_why[i], sizeof(lsm_why[i]));
+			if (lsm_err[i] == 0) {
+				want[i] = FL_LSM;
+				any_lsm = true;
+				continue;
+			}
+			cs_log(CS_LOG_INFO, "sensor: %s: %s %s: falling back", h->name,
+			       lsm_attach(i), lsm_why[i]);
+		}
 		if (fn_prog(i)) {
 			/* the best flavour, when the kernel takes it (the probe) */
 			fn_err[i] = probe_alone(&o, fn_prog(i), fn_why[i], sizeof(fn_why[i]));
@@ -492,6 +615,36 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 		}
 	}
 	r = try_load(s, &o, want, err);
+	if (r < 0 && any_lsm) {
+		/* each LSM program loaded alone but not with the rest */
+		for (size_t i = 0; i < N_HOOKS; i++) {
+			if (want[i] != FL_LSM)
+				continue;
+			lsm_err[i] = r;
+			snprintf(lsm_why[i], sizeof(lsm_why[i]),
+				 "loaded alone, refused with the sensor: %s (%s)", strerror(-r),
+				 errno_name(-r));
+			want[i] = hooks[i].btf_prog ? FL_BTF : s->tp_ok[i] ? FL_TP : FL_OFF;
+		}
+		if (err)
+			cs_error_clear(err);
+		r = try_load(s, &o, want, err);
+	}
+	if (r < 0 && any_sk) {
+		/* the socket-reading exit programs loaded alone but not together */
+		for (size_t i = 0; i < N_HOOKS; i++) {
+			if (!s->sk[i])
+				continue;
+			s->sk[i] = false;
+			sk_err[i] = r;
+			snprintf(sk_why[i], sizeof(sk_why[i]),
+				 "loaded alone, refused with the sensor: %s (%s)", strerror(-r),
+				 errno_name(-r));
+		}
+		if (err)
+			cs_error_clear(err);
+		r = try_load(s, &o, want, err);
+	}
 	if (r < 0 && any_fn) {
 		/* each loaded alone but not with the rest: the next flavour */
 		for (size_t i = 0; i < N_HOOKS; i++) {
@@ -526,6 +679,8 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 	}
 	if (r < 0)
 		goto fail;
+	if ((r = set_prefilter(s, &o, err)) < 0)
+		goto fail;
 	for (size_t i = 0; i < o.n_cgroups; i++) {
 		uint8_t one = 1;
 
@@ -536,17 +691,23 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 		}
 	}
 	for (size_t i = 0; i < N_HOOKS; i++) {
-		const char *names[2] = { NULL, NULL };
+		const char *names[3] = { NULL, NULL, NULL };
 
 		if (s->active[i] == FL_BTF)
 			names[0] = hooks[i].btf_prog;
 		else if (s->active[i] == FL_FN)
 			names[0] = fn_prog(i);
-		else if (s->active[i] == FL_TP) {
-			names[0] = hooks[i].tp_prog;
-			names[1] = hooks[i].tp_exit;
+		else if (s->active[i] == FL_TP || s->active[i] == FL_LSM) {
+			int k = 0;
+
+			if (s->active[i] == FL_LSM)
+				names[k++] = lsm_prog(i);
+			if (s->active[i] == FL_TP || s->tp_ok[i]) {
+				names[k++] = hooks[i].tp_prog;
+				names[k] = s->sk[i] ? sk_prog(i) : hooks[i].tp_exit;
+			}
 		}
-		for (int k = 0; k < 2 && names[k]; k++) {
+		for (int k = 0; k < 3 && names[k]; k++) {
 			struct bpf_program *p =
 				bpf_object__find_program_by_name(s->skel->obj, names[k]);
 			struct bpf_link *l = p ? bpf_program__attach(p) : NULL;
@@ -590,9 +751,11 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 			continue;
 		n = snprintf(s->active_desc + len, sizeof(s->active_desc) - len, "%s%s=%s",
 			     len ? " " : "", hooks[i].name,
-			     s->active[i] == FL_FN    ? "fentry"
-			     : s->active[i] == FL_BTF ? "tp_btf"
-						      : "tracepoint");
+			     s->active[i] == FL_LSM		 ? "lsm"
+			     : s->active[i] == FL_FN		 ? "fentry"
+			     : s->active[i] == FL_BTF		 ? "tp_btf"
+			     : s->active[i] == FL_TP && s->sk[i] ? "tracepoint+sock"
+								 : "tracepoint");
 		if (n > 0 && (size_t)n < sizeof(s->active_desc) - len)
 			len += (size_t)n;
 	}
@@ -608,6 +771,25 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 
 		if (!used[i])
 			continue;
+		if (lsm_prog(i)) {
+			if (h->tp_exit && s->tp_ok[i])
+				snprintf(a, sizeof(a), "%s + the sys_enter/sys_exit pair",
+					 lsm_attach(i));
+			else
+				snprintf(a, sizeof(a), "%s", lsm_attach(i));
+			add_cand(s, i, "lsm", a,
+				 s->active[i] == FL_LSM ? "active"
+				 : lsm_err[i]		? "refused"
+							: "standby",
+				 lsm_err[i], lsm_why[i]);
+			if (lsm_err[i]) {
+				size_t rl = strlen(s->refused_desc);
+
+				snprintf(s->refused_desc + rl, sizeof(s->refused_desc) - rl,
+					 "%s%s=%s (%s)", rl ? " " : "", h->name, lsm_attach(i),
+					 errno_name(-lsm_err[i]));
+			}
+		}
 		if (fn_prog(i)) {
 			add_cand(s, i, "fentry", fn_attach(i),
 				 s->active[i] == FL_FN ? "active"
@@ -630,13 +812,31 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 							: "standby",
 				 btf_err, btf_why);
 		}
+		if (sk_prog(i)) {
+			snprintf(a, sizeof(a), "tracepoint/%s + sys_exit_%s (socket read)",
+				 h->tp_event, ev + strlen("sys_enter_"));
+			add_cand(s, i, "tracepoint+sock", a,
+				 s->active[i] == FL_TP && s->sk[i] ? "active"
+				 : !s->tp_ok[i]			   ? "missing"
+				 : sk_err[i]			   ? "refused"
+								   : "standby",
+				 !s->tp_ok[i] ? -ENOENT : sk_err[i],
+				 !s->tp_ok[i] ? "no such tracepoint in tracefs" : sk_why[i]);
+			if (sk_err[i]) {
+				size_t rl = strlen(s->refused_desc);
+
+				snprintf(s->refused_desc + rl, sizeof(s->refused_desc) - rl,
+					 "%s%s=%s (%s)", rl ? " " : "", h->name, sk_prog(i),
+					 errno_name(-sk_err[i]));
+			}
+		}
 		if (h->tp_exit)
 			snprintf(a, sizeof(a), "tracepoint/%s + sys_exit_%s", h->tp_event,
 				 ev + strlen("sys_enter_"));
 		else
 			snprintf(a, sizeof(a), "tracepoint/%s", h->tp_event);
 		add_cand(s, i, "tracepoint", a,
-			 s->active[i] == FL_TP			    ? "active"
+			 s->active[i] == FL_TP && !s->sk[i]	    ? "active"
 			 : !tracepoint_exists(tracefs, h->tp_event) ? "missing"
 								    : "standby",
 			 tracepoint_exists(tracefs, h->tp_event) ? 0 : -ENOENT,
@@ -709,6 +909,11 @@ int cs_sensor_poll(struct cs_sensor *s, int timeout_ms, cs_sensor_record_fn fn, 
 	return r;
 }
 
+long cs_sensor_prefilter(const struct cs_sensor *s)
+{
+	return s->prefixes;
+}
+
 int cs_sensor_skip_cgroup(struct cs_sensor *s, uint64_t cgroup_id)
 {
 	uint8_t one = 1;
@@ -741,5 +946,6 @@ int cs_sensor_stats(const struct cs_sensor *s, struct cs_sensor_stats *ret)
 	ret->events = sum[CS_SENSOR_C_EVENTS];
 	ret->drops = sum[CS_SENSOR_C_DROPS];
 	ret->filtered = sum[CS_SENSOR_C_FILTERED];
+	ret->prefiltered = sum[CS_SENSOR_C_PREFILTERED];
 	return 0;
 }

@@ -41,6 +41,22 @@ struct cs_sensor_options {
 	 * table needs them.
 	 */
 	const uint64_t *evtypes;
+	/*
+	 * The open prefilter (runtime/rules.h, cs_rules_prefilter): with
+	 * open_prefilter set, an open whose raw path is absolute, not odd and
+	 * under no prefix passing its class stays in the kernel (counted in
+	 * cs_sensor_stats.prefiltered). Off: every open is reported.
+	 */
+	bool open_prefilter;
+	const struct cs_sensor_prefix *open_prefixes;
+	size_t n_open_prefixes;
+};
+
+/* One prefix of the open prefilter: path bytes (at most 255) and the classes passing */
+struct cs_sensor_prefix {
+	const char *path;
+	size_t len;
+	uint8_t classes; /* bit (flags & O_ACCMODE) | (failed ? 4 : 0) */
 };
 
 struct cs_sensor;
@@ -87,14 +103,17 @@ int cs_sensor_poll(struct cs_sensor *s, int timeout_ms, cs_sensor_record_fn fn, 
 int cs_sensor_skip_cgroup(struct cs_sensor *s, uint64_t cgroup_id);
 
 struct cs_sensor_stats {
-	uint64_t events;   /* records the kernel side submitted */
-	uint64_t drops;	   /* records lost because the ring buffer was full */
-	uint64_t filtered; /* records dropped by the in-kernel cgroup filter */
+	uint64_t events;      /* records the kernel side submitted */
+	uint64_t drops;	      /* records lost because the ring buffer was full */
+	uint64_t filtered;    /* records dropped by the in-kernel cgroup filter */
+	uint64_t prefiltered; /* opens dropped by the open prefilter */
 };
+/* Prefixes the open prefilter holds, or -1 when it is off. */
+long cs_sensor_prefilter(const struct cs_sensor *s);
 int cs_sensor_stats(const struct cs_sensor *s, struct cs_sensor_stats *ret);
 
 /*
- * One raw record into e (initialised first): the record's own content
+ * One raw record into e (reset first, cs_rt_event_reset): the record's own content
  * (event type, result, proc.pid/ppid/vpid/uid/gid/name, fd.*, evt.arg.*,
  * execve's exepath and arguments), not the process table's or container's
  * context. boot_to_epoch_ns turns the record's boot-time clock into

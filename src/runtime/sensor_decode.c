@@ -490,7 +490,8 @@ int cs_sensor_decode(const void *rec, size_t len, uint64_t boot_to_epoch_ns, str
 	unsigned kind = cs_sensor_record_kind(rec, len);
 	size_t want = kind_size(kind);
 
-	cs_rt_event_init(e);
+	/* one event per record: clearing all of its 17 KiB cost more than decoding */
+	cs_rt_event_reset(e);
 	if (!want)
 		return cs_error_set(err, -CS_E_INPUT,
 				    "sensor record of unknown kind %u (%zu bytes)", kind, len);

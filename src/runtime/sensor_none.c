@@ -74,3 +74,9 @@ int cs_sensor_stats(const struct cs_sensor *s, struct cs_sensor_stats *ret)
 	(void)ret;
 	return -CS_E_UNSUPPORTED;
 }
+
+long cs_sensor_prefilter(const struct cs_sensor *s)
+{
+	(void)s;
+	return -1;
+}

@@ -12,6 +12,11 @@
 #   this test's podman uses the vfs driver (runtime-drift.sh tests it on
 #   overlay).
 # Rules asserted to fire: see the `fires` lines below (14 of the stable file).
+#
+# With them, our own write-below.yaml (writes below /etc and the binary
+# directories, as a second --rules); and a container whose very first action
+# is a sensitive read: its alert must already carry the container's name and
+# image (events wait for the engine's answer, they are not evaluated without).
 . "$(dirname "$0")/lib.sh"
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root: the sensor loads eBPF programs"
@@ -21,6 +26,7 @@ command -v gcc >/dev/null || skip_all "gcc is not installed (static helpers)"
 "$CUSTOMS" runtime watch --help 2>/dev/null | grep -q -- --rules || skip_all "no runtime watch --rules"
 alpine=$CUSTOMS_SHARED/images/alpine/alpine-minirootfs-3.20.3-x86_64.tar.gz
 rules=$CUSTOMS_SHARED/rules/falco/falco_rules.yaml
+below=$(cd "$(dirname "$0")/../data/runtime-detect" && pwd)/write-below.yaml
 [ -f "$alpine" ] || skip_all "missing $alpine"
 [ -f "$rules" ] || skip_all "missing $rules"
 src=$(cd "$(dirname "$0")/../data/runtime-detect" && pwd)
@@ -74,12 +80,16 @@ at_exit "kill $listener"
 
 alerts=$T_TMP/alerts.jsonl
 rec=$T_TMP/events.cse
-"$CUSTOMS" runtime watch --engine "unix://$sock" --rules "$rules" --alerts-to "file:$alerts" \
-	2>"$T_TMP/watch.err" &
+"$CUSTOMS" runtime rules list "$below" >"$T_TMP/below.list" 2>&1
+check "write-below.yaml: both rules active" eval \
+	'grep -qE "^active +Error +Container wrote below etc" "$T_TMP/below.list" &&
+	 grep -qE "^active +Error +Container wrote below a binary directory" "$T_TMP/below.list"'
+"$CUSTOMS" runtime watch --engine "unix://$sock" --rules "$rules" --rules "$below" \
+	--alerts-to "file:$alerts" 2>"$T_TMP/watch.err" &
 watcher=$!
 at_exit "kill $watcher"
-"$CUSTOMS" runtime record --engine "unix://$sock" --rules "$rules" --out "$rec" \
-	2>"$T_TMP/record.err" &
+"$CUSTOMS" runtime record --engine "unix://$sock" --rules "$rules" --rules "$below" \
+	--out "$rec" 2>"$T_TMP/record.err" &
 recorder=$!
 at_exit "kill $recorder"
 for _ in $(seq 300); do
@@ -89,15 +99,20 @@ for _ in $(seq 300); do
 done
 grep -q "watching:" "$T_TMP/watch.err" || { cat "$T_TMP/watch.err" >&2; fail "the sensor started"; finish; }
 pass "the sensor started with the rules' syscalls: $(sed -n 's/.*watching: //p' "$T_TMP/watch.err")"
-check "only the syscalls the rules need (no unlink, no mount)" \
-	eval '! grep "watching:" "$T_TMP/watch.err" | grep -qE " (unlink|mount|bind)="'
+check "only the syscalls the rules need (no mount, no bind)" \
+	eval '! grep "watching:" "$T_TMP/watch.err" | grep -qE " (mount|bind)="'
+check "unlink and rename attached for write-below.yaml" \
+	eval 'grep "watching:" "$T_TMP/watch.err" | grep " unlink=" | grep -q " rename="'
 check "exec, fork, exit always attached" \
 	eval 'grep "watching:" "$T_TMP/watch.err" | grep -q "exec=.*exit=.*fork="'
+check "the open prefilter is on (every alert below comes through it)" \
+	grep -qE "open prefilter on: [0-9]+ path prefixes" "$T_TMP/watch.err"
 
 name=customs-detect-$$
 quiet=customs-quiet-$$
+first=customs-first-$$
 PR() { podman --root "$T_TMP/podman/root" --runroot "$T_TMP/podman/run" --storage-driver vfs "$@"; }
-at_exit "PR rm -f -t 0 '$name' '$quiet' >/dev/null 2>&1"
+at_exit "PR rm -f -t 0 '$name' '$quiet' '$first' >/dev/null 2>&1"
 t_podman run -d --name "$name" --network host --cap-add NET_RAW \
 	--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$image" sleep 600 >/dev/null
 check "the attacker container runs" test $? -eq 0
@@ -122,9 +137,18 @@ ex "$name" cat /etc/../etc/../etc/shadow
 ex "$name" ptrace-attach traceme
 t_podman cp "$T_TMP/ssh-connect" "$name:/usr/local/bin/ssh" || fail "podman cp ssh"
 ex "$name" ssh
+ex "$name" sh -c 'echo x > /etc/customs-test'
+ex "$name" cp /bin/busybox /bin/customs-test-bin
+
+# a new container whose first process reads /etc/shadow: its first events
+# come before anyone asked the engine about it
+t_podman run --name "$first" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$image" \
+	cat /etc/shadow >>"$T_TMP/exec.log" 2>&1
+check "the first-action container ran" test $? -eq 0
+first_id=$(t_podman inspect --format '{{.Id}}' "$first")
 
 # silence: ordinary activity in another container raises no alert
-t_podman run --rm --name "$quiet" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$image" \
+t_podman run --rm --name "$quiet" --cidfile "$T_TMP/quiet.cid" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$image" \
 	sh -c 'ls / >/dev/null; cat /etc/hostname >/dev/null; i=0;
 		while [ $i -lt 50 ]; do i=$((i + 1)); done; echo $i' >>"$T_TMP/exec.log" 2>&1
 check "the quiet container ran" test $? -eq 0
@@ -136,6 +160,8 @@ check "watch exits 0 on SIGINT" test $? -eq 0
 wait $recorder
 check "record exits 0 on SIGINT" test $? -eq 0
 check "watch prints its counters" grep -q "alerts, .* rate-limited" "$T_TMP/watch.err"
+check "watch counts events that waited for container metadata" \
+	grep -qE " [1-9][0-9]* waited for container metadata" "$T_TMP/watch.err"
 check "the recording exists" test -s "$rec"
 check "no temporary file left" eval '! ls "$T_TMP" | grep -q "events.cse.tmp"'
 
@@ -171,6 +197,27 @@ fires "Search Private Keys or Passwords"
 fires "Clear Log Activities"
 fires "Directory traversal monitored file read"
 fires "PTRACE anti-debug attempt"
+fires "Container wrote below etc"
+fires "Container wrote below a binary directory"
+check "the /etc and /bin writes name their files" python3 -c '
+import json, sys
+want = {("Container wrote below etc", "/etc/customs-test"),
+        ("Container wrote below a binary directory", "/bin/customs-test-bin")}
+got = {(a["rule"], a["event"].get("fd.name")) for a in map(json.loads, open(sys.argv[1]))
+       if a["event"].get("container.full_id") == sys.argv[2]}
+sys.exit(0 if want <= got else 1)' "$alerts" "$cid"
+first_has() { # first_has FILE: the first-action container's alerts carry its name and image
+	python3 -c '
+import json, sys
+cid, name, image = sys.argv[2], sys.argv[3], sys.argv[4]
+ok = [a for a in map(json.loads, open(sys.argv[1]))
+      if a["rule"] == "Read sensitive file untrusted" and a["event"].get("container.full_id") == cid]
+sys.exit(0 if ok and all(a["event"].get("container.name") == name
+                         and a["event"].get("container.image") == image
+                         and a["event"].get("proc.name") == "cat" for a in ok) else 1)' \
+		"$1" "$first_id" "$first" "$image"
+}
+check "the first action of a new container alerts with its name and image" first_has "$alerts"
 if ip route show default 2>/dev/null | grep -q .; then
 	fires "Disallowed SSH Connection Non Standard Port"
 else
@@ -202,9 +249,15 @@ import json, sys
 print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["event"].get("container.name") == sys.argv[2]))' \
 	"$alerts" "$quiet")
 check "silence: ordinary container activity raises no alert ($n)" test "$n" = 0
+n=$(python3 -c '
+import json, sys
+print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["event"].get("container.full_id") == sys.argv[2]))' \
+	"$alerts" "$(cat "$T_TMP/quiet.cid")")
+check "silence: none for the quiet container's id either ($n)" test "$n" = 0
 
 # the recording replayed offline: the same alerts for the attacker container
-"$CUSTOMS" runtime replay "$rec" --rules "$rules" -o "$T_TMP/replay.jsonl" 2>"$T_TMP/replay.err"
+"$CUSTOMS" runtime replay "$rec" --rules "$rules" --rules "$below" -o "$T_TMP/replay.jsonl" \
+	2>"$T_TMP/replay.err"
 check "replay of the recording exits 0" test $? -eq 0
 summary() {
 	python3 -c '
@@ -216,5 +269,6 @@ print("|".join(s))' "$1" "$cid"
 live=$(summary "$alerts")
 offline=$(summary "$T_TMP/replay.jsonl")
 check "replay gives the live rules ($offline)" test -n "$live" -a "$live" = "$offline"
+check "the recording has the first-action container's name and image" first_has "$T_TMP/replay.jsonl"
 
 finish

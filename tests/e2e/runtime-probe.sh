@@ -46,6 +46,24 @@ else
 	[ -n "$fentry_errno" ] || skip_all "bpftool gave no errno: $(tail -2 "$T_TMP/oracle.log")"
 fi
 echo "# oracle: fentry load errno=$fentry_errno"
+
+# the same for BPF-LSM: a minimal lsm/socket_connect program that allows all
+cat >"$T_TMP/lsm-oracle.bpf.c" <<'C'
+#define SEC(n) __attribute__((section(n), used))
+char LICENSE[] SEC("license") = "GPL";
+SEC("lsm/socket_connect")
+int oracle(void *ctx) { return 0; }
+C
+clang -target bpf -O2 -g -c "$T_TMP/lsm-oracle.bpf.c" -o "$T_TMP/lsm-oracle.o" ||
+	skip_all "clang cannot build the BPF-LSM oracle"
+if "$BPFTOOL" prog load "$T_TMP/lsm-oracle.o" "$pin" >"$T_TMP/lsm-oracle.log" 2>&1; then
+	rm -f "$pin"
+	lsm_errno=0
+else
+	lsm_errno=$(sed -n 's/.*failed to load: -\([0-9]*\).*/\1/p' "$T_TMP/lsm-oracle.log" | head -1)
+	[ -n "$lsm_errno" ] || skip_all "bpftool gave no errno: $(tail -2 "$T_TMP/lsm-oracle.log")"
+fi
+echo "# oracle: BPF-LSM load errno=$lsm_errno"
 if [ "$lockdown" = confidentiality ]; then
 	check "lockdown=confidentiality: the oracle is refused with EPERM" test "$fentry_errno" = 1
 fi
@@ -57,10 +75,11 @@ check "the table form names the kernel's lockdown mode" \
 	grep -q "^kernel: lockdown ${lockdown:-unknown}" "$T_TMP/probe.txt"
 
 check "the probe agrees with the kernel (fentry errno $fentry_errno, lockdown ${lockdown:-unknown})" \
-	python3 - "$T_TMP/probe.json" "$fentry_errno" "${lockdown:-unknown}" "${lsm:-}" <<'PY'
+	python3 - "$T_TMP/probe.json" "$fentry_errno" "${lockdown:-unknown}" "${lsm:-}" "$lsm_errno" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 want_errno, lockdown, lsm = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+lsm_errno = int(sys.argv[5])
 bad = []
 k = d["kernel"]
 if lockdown != "unknown" and k["lockdown"] != lockdown:
@@ -71,7 +90,7 @@ hooks = {h["hook"]: h for h in d["hooks"]}
 for name in ("exec", "exit", "fork", "openat", "connect", "bind", "ptrace"):
     if name not in hooks:
         bad.append("no hook " + name)
-n_fentry = 0
+n_fentry = n_lsm = 0
 for h in d["hooks"]:
     c = h["candidates"]
     active = [x for x in c if x["status"] == "active"]
@@ -92,23 +111,59 @@ for h in d["hooks"]:
                            or not x.get("reason")):
             bad.append("%s: fentry %s errno %s, the kernel says %d" % (
                 h["hook"], x["status"], x.get("errno"), want_errno))
-    # a refused best candidate: a fallback is active
-    if c and c[0]["status"] == "refused" and not active:
+    for x in c:
+        if x["kind"] != "lsm":
+            continue
+        n_lsm += 1
+        if x is not c[0]:
+            bad.append("%s: the lsm candidate is not the first" % h["hook"])
+        if lsm_errno == 0 and x["status"] != "active":
+            bad.append("%s: lsm %s but the kernel takes BPF-LSM" % (h["hook"], x["status"]))
+        if lsm_errno and (x["status"] != "refused" or x.get("errno") != lsm_errno
+                          or not x.get("reason")):
+            bad.append("%s: lsm %s errno %s, the kernel says %d" % (
+                h["hook"], x["status"], x.get("errno"), lsm_errno))
+    # a refused best candidate: a fallback is active, unless every other
+    # candidate is missing (init_module without its tracepoints)
+    if c and c[0]["status"] == "refused" and not active and usable:
         bad.append("%s: refused and no fallback active" % h["hook"])
+    if not active and any(x["status"] != "missing" for x in c if x["kind"] == "tracepoint"):
+        bad.append("%s: nothing active though its tracepoint exists" % h["hook"])
 if n_fentry < 4:
     bad.append("only %d fentry candidates" % n_fentry)
+for name in ("connect", "bind", "init_module", "finit_module"):
+    if name in hooks and not any(x["kind"] == "lsm" for x in hooks[name]["candidates"]):
+        bad.append("%s: no lsm candidate" % name)
+if n_lsm < 4:
+    bad.append("only %d lsm candidates" % n_lsm)
 for b in bad:
     print("#", b)
 sys.exit(1 if bad else 0)
 PY
 
 # watch says which candidates fell back, and still sees events
-"$CUSTOMS" runtime watch --duration 2 -f json >"$T_TMP/watch.jsonl" 2>"$T_TMP/watch.err" &
+# (started, then an exec: a slow start, under a sanitizer, must not miss it)
+"$CUSTOMS" runtime watch -f json >"$T_TMP/watch.jsonl" 2>"$T_TMP/watch.err" &
 watcher=$!
-sleep 1
+for _ in $(seq 100); do
+	grep -q "watching:" "$T_TMP/watch.err" && break
+	sleep 0.1
+done
 /bin/true
+sleep 0.5
+kill -INT $watcher
 wait $watcher
 check "watch exits 0" test $? -eq 0
+lsm_ename=$(python3 -c 'import errno, sys; n = int(sys.argv[1]); print(errno.errorcode.get(n, {524: "ENOTSUPP"}.get(n, "error")))' \
+	"$lsm_errno")
+if [ "$lsm_errno" != 0 ]; then
+	check "watch reports the refused BPF-LSM candidates" \
+		eval 'grep "refused by this kernel, fell back:" "$T_TMP/watch.err" |
+			grep -qF "connect=lsm/socket_connect ($lsm_ename)"'
+else
+	check "watch runs the BPF-LSM flavours" \
+		eval 'grep "watching:" "$T_TMP/watch.err" | grep -q "connect=lsm"'
+fi
 if [ "$fentry_errno" != 0 ]; then
 	check "watch reports the refused fentry candidates" \
 		eval 'grep "refused by this kernel, fell back:" "$T_TMP/watch.err" |

@@ -83,6 +83,26 @@ at_exit "podman --root '$T_TMP/podman/root' --runroot '$T_TMP/podman/run' --stor
 cat /etc/shadow >/dev/null &
 hostcat=$!
 wait $hostcat
+# a host client: TCP and UDP connects, a listener on a kernel-chosen port
+# and an accept without a sockaddr buffer; it prints what getsockname()
+# says of each local end, which the events must carry
+python3 -c '
+import ctypes, socket, sys
+port, out = int(sys.argv[1]), open(sys.argv[2], "w")
+c = socket.create_connection(("127.0.0.1", port))
+print("tcp", c.getsockname()[1], file=out)
+c.sendall(b"x"); c.close()
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.connect(("127.0.0.1", 9))
+print("udp", u.getsockname()[1], file=out)
+srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
+cl = socket.create_connection(srv.getsockname())
+fd = ctypes.CDLL(None, use_errno=True).accept(srv.fileno(), None, None)
+print("srv", srv.getsockname()[1], cl.getsockname()[1], fd, file=out)
+' "$port" "$T_TMP/client.out" &
+client=$!
+wait $client
+check "the host client ran" test $? -eq 0
 sleep 1
 kill -INT $watcher $watcher2
 wait $watcher
@@ -98,16 +118,22 @@ for line in open(sys.argv[1]):
     json.loads(line); n += 1
 sys.exit(0 if n > 0 else 1)' "$events"
 
+read -r _ tcp_lport <<<"$(grep '^tcp ' "$T_TMP/client.out")"
+read -r _ udp_lport <<<"$(grep '^udp ' "$T_TMP/client.out")"
+read -r _ srv_port acc_cport acc_fd <<<"$(grep '^srv ' "$T_TMP/client.out")"
 q() { # q PY-EXPR-over-events: count of events e for which the expression holds
 	python3 -c '
 import json, sys
 evs = [json.loads(l) for l in open(sys.argv[1])]
 cid, name, port, hostcat = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+client, tcp_lport, udp_lport = int(sys.argv[7]), int(sys.argv[8] or -1), int(sys.argv[9] or -1)
+srv_port, acc_cport, acc_fd = int(sys.argv[10] or -1), int(sys.argv[11] or -1), int(sys.argv[12] or -1)
 def inc(e):
     return (e.get("container.full_id") == cid and e.get("container.id") == cid[:12]
             and e.get("container.name") == name
             and e.get("container.image") == "localhost/customs-sensor-test:1")
-print(sum(1 for e in evs if eval(sys.argv[6])))' "$events" "$cid" "$name" "$port" "$hostcat" "$1"
+print(sum(1 for e in evs if eval(sys.argv[6])))' "$events" "$cid" "$name" "$port" "$hostcat" "$1" \
+		"$client" "$tcp_lport" "$udp_lport" "$srv_port" "$acc_cport" "$acc_fd"
 }
 want() { # want DESC EXPR: at least one event matches
 	local n
@@ -129,10 +155,36 @@ want "exec of sh -c in the container" \
 	'e["evt.type"] == "execve" and inc(e) and e.get("proc.name") == "sh" and e.get("proc.args", [""])[0] == "-c"'
 want "the host's cat of /etc/shadow is the host's" \
 	'e["evt.type"] in ("open", "openat") and e.get("proc.pid") == hostcat and e.get("fd.name") == "/etc/shadow" and e.get("container.id") == "host"'
+
+# the socket's local end, read from the kernel's sock (connect, accept,
+# listen) where the socket-reading exit programs are active
+if grep "watching:" "$T_TMP/watch.err" | grep -qE " connect=(tracepoint\+sock|lsm)"; then
+	want "TCP connect: the local end is what the client's getsockname() said ($tcp_lport)" \
+		'e["evt.type"] == "connect" and e.get("proc.pid") == client and e.get("fd.l4proto") == "tcp" and e.get("fd.cip") == "127.0.0.1" and e.get("fd.cport") == tcp_lport and e.get("fd.sip") == "127.0.0.1" and e.get("fd.sport") == port and e.get("fd.name") == "127.0.0.1:%d->127.0.0.1:%d" % (tcp_lport, port) and e.get("evt.rawres") == 0'
+	want "UDP connect: the local end is what the client's getsockname() said ($udp_lport)" \
+		'e["evt.type"] == "connect" and e.get("proc.pid") == client and e.get("fd.l4proto") == "udp" and e.get("fd.cip") == "127.0.0.1" and e.get("fd.cport") == udp_lport and e.get("fd.sport") == 9'
+	want "listen on a kernel-chosen port: its address ($srv_port)" \
+		'e["evt.type"] == "listen" and e.get("proc.pid") == client and e.get("fd.sip") == "127.0.0.1" and e.get("fd.sport") == srv_port'
+	want "accept without a buffer: both ends from the kernel's sock" \
+		'e["evt.type"] in ("accept", "accept4") and e.get("proc.pid") == client and e.get("fd.num") == acc_fd and e.get("fd.sip") == "127.0.0.1" and e.get("fd.sport") == srv_port and e.get("fd.cip") == "127.0.0.1" and e.get("fd.cport") == acc_cport'
+	want "the container's connect has its local end too" \
+		'e["evt.type"] == "connect" and inc(e) and e.get("fd.sport") == port and e.get("fd.cip") == "127.0.0.1" and e.get("fd.cport", 0) > 0'
+else
+	# the fallback: the connect is still reported, without a local end
+	grep "refused by this kernel" "$T_TMP/watch.err" | grep -q "connect=connect_exit_sk"
+	check "socket read refused: reported as such" test $? -eq 0
+	want "socket read refused: the TCP connect is still seen, without a local end" \
+		'e["evt.type"] == "connect" and e.get("proc.pid") == client and e.get("fd.sport") == port and "fd.cip" not in e'
+fi
 n=$(q 'e.get("proc.pid") == hostcat and e.get("container.id") != "host"')
 check "no host process attributed to a container" test "$n" = 0
 n=$(q 'e.get("container.full_id") == cid and e.get("container.name") != name')
 check "every event of the container carries its name" test "$n" = 0
+# from the first one on: they waited for the engine's answer, not evaluated without it
+n=$(q 'e.get("container.full_id") == cid and not inc(e)')
+check "every event of the container carries its name and image, the first too ($n)" test "$n" = 0
+check "the summary counts the events that waited for metadata" \
+	grep -qE " [1-9][0-9]* waited for container metadata" "$T_TMP/watch.err"
 
 # --container NAME: only that container's events
 n=$(python3 -c '

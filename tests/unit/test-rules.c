@@ -119,7 +119,15 @@ static void test_operators(void **state)
 	assert_int_equal(cond("proc.cmdline contains \"echo hi\""), 1);
 	assert_int_equal(cond("proc.cmdline contains ECHO"), 0);
 	assert_int_equal(cond("proc.cmdline icontains ECHO"), 1);
-	assert_int_equal(cond("proc.name bcontains 6173"), 1);	 /* "as" */
+	assert_int_equal(cond("proc.name bcontains 6173"), 1); /* "as" */
+	/* fd.name is /etc/ssh/sshd_config: first, last, repeated first bytes, past the end */
+	assert_int_equal(cond("fd.name contains /etc/"), 1);
+	assert_int_equal(cond("fd.name contains sshd_config"), 1);
+	assert_int_equal(cond("fd.name contains g"), 1);
+	assert_int_equal(cond("fd.name contains sshd_"), 1);
+	assert_int_equal(cond("fd.name contains config/"), 0);
+	assert_int_equal(cond("fd.name contains gg"), 0);
+	assert_int_equal(cond("fd.name contains /etc/ssh/sshd_config/"), 0);
 	assert_int_equal(cond("proc.name bstartswith 6261"), 1); /* "ba" */
 	assert_int_equal(cond("proc.name bstartswith 6173"), 0);
 	assert_int_equal(cond("proc.exepath startswith /usr/"), 1);
@@ -336,6 +344,54 @@ static void test_macros_lists_index(void **state)
 	assert_int_equal(cs_rules_warning_count(r), 1); /* "runs on every event" */
 	cs_rules_eval(r, event_of(base_event), count_match, &n);
 	assert_int_equal(n, 2);
+	cs_rules_free(r);
+}
+
+static int match_bits(size_t rule, void *ud)
+{
+	*(unsigned *)ud |= 1u << rule;
+	return 0;
+}
+
+/*
+ * A macro is evaluated once per event and its value shared by the rules of
+ * that event (ruleeval.c): never carried over to the next event, also when
+ * the same event object is reused with other content.
+ */
+static void test_macro_memo(void **state)
+{
+	static const char y[] =
+		"- macro: is_bash\n  condition: proc.name = bash\n"
+		"- macro: twice\n  condition: is_bash and proc.pid = 100\n"
+		"- rule: with\n  desc: d\n  condition: evt.type = execve and is_bash\n"
+		"  output: o\n  priority: ERROR\n"
+		"- rule: without\n  desc: d\n  condition: evt.type = execve and not "
+		"is_bash\n  output: o\n  priority: ERROR\n"
+		"- rule: nested\n  desc: d\n  condition: evt.type = execve and (twice "
+		"or proc.name = zsh)\n  output: o\n  priority: ERROR\n";
+	struct cs_error err = CS_ERROR_INIT;
+	struct cs_rules *r = NULL;
+	struct cs_rt_event *e = event_of(base_event);
+	unsigned got;
+
+	(void)state;
+	assert_int_equal(cs_rules_new(&r), 0);
+	assert_int_equal(cs_rules_load_buf(r, "t", y, strlen(y), &err), 0);
+	assert_int_equal(cs_rules_compile(r, &err), 0);
+	for (int round = 0; round < 2; round++) {
+		got = 0;
+		CS_RT_SET(e->proc.name, "bash");
+		cs_rules_eval(r, e, match_bits, &got);
+		assert_int_equal(got, 1u << 0 | 1u << 2); /* with, nested */
+		got = 0;
+		CS_RT_SET(e->proc.name, "zsh");
+		cs_rules_eval(r, e, match_bits, &got);
+		assert_int_equal(got, 1u << 1 | 1u << 2); /* without, nested (zsh) */
+		got = 0;
+		CS_RT_SET(e->proc.name, "fish");
+		cs_rules_eval(r, e, match_bits, &got);
+		assert_int_equal(got, 1u << 1);
+	}
 	cs_rules_free(r);
 }
 
@@ -704,6 +760,7 @@ int main(void)
 		cmocka_unit_test(test_precedence_and_syntax),
 		cmocka_unit_test(test_fields_and_transformers),
 		cmocka_unit_test(test_macros_lists_index),
+		cmocka_unit_test(test_macro_memo),
 		cmocka_unit_test(test_exceptions),
 		cmocka_unit_test(test_append_override),
 		cmocka_unit_test(test_output),

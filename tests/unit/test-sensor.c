@@ -17,10 +17,15 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 #include "runtime/bpf/sensor.h"
 #include "runtime/container.h"
+#include "basic/buf.h"
+#include "basic/json.h"
+#include "runtime/event_json.h"
 #include "runtime/proctable.h"
+#include "runtime/record.h"
 #include "runtime/sensor.h"
 
 static void hdr(struct cs_sensor_hdr *h, unsigned kind, size_t size)
@@ -422,6 +427,140 @@ static void test_proctable(void **state)
 	cs_proctable_free(pt);
 }
 
+/* What every reader of an event sees: its recorded form and its JSON line. */
+static void assert_same_event(const struct cs_rt_event *a, const struct cs_rt_event *b)
+{
+	static uint8_t ra[CS_RT_RECORD_MAX], rb[CS_RT_RECORD_MAX];
+	size_t na = cs_rt_record_encode(a, ra), nb = cs_rt_record_encode(b, rb);
+	struct cs_buf ja, jb;
+	struct cs_json *j = NULL;
+
+	assert_int_equal(na, nb);
+	assert_memory_equal(ra, rb, na);
+	cs_buf_init(&ja, CS_RT_JSON_LINE_MAX);
+	cs_buf_init(&jb, CS_RT_JSON_LINE_MAX);
+	assert_int_equal(cs_json_new_buf(&ja, 0, &j), 0);
+	cs_rt_event_write_json(a, j);
+	assert_int_equal(cs_json_finish(j), 0);
+	cs_json_free(j);
+	assert_int_equal(cs_json_new_buf(&jb, 0, &j), 0);
+	cs_rt_event_write_json(b, j);
+	assert_int_equal(cs_json_finish(j), 0);
+	cs_json_free(j);
+	assert_int_equal(ja.len, jb.len);
+	assert_memory_equal(ja.data, jb.data, ja.len);
+	cs_buf_done(&ja);
+	cs_buf_done(&jb);
+}
+
+/*
+ * The watch decodes every record into one reused event (cs_rt_event_reset
+ * clears only what readers can see): a sequence of records through decode
+ * and the process table gives the same events as decoding each into a
+ * zeroed one, whatever the reused event held before (garbage, a deeper
+ * ancestry, longer strings).
+ */
+static void test_reused_event(void **state)
+{
+	static const char sh_argv[] = "sh\0-c\0exec cat /etc/shadow";
+	static const char cat_argv[] = "cat\0/etc/shadow";
+	static struct cs_rt_event clean, dirty;
+	struct cs_sensor_exec x1, x2, x3;
+	struct cs_sensor_fork f;
+	struct cs_sensor_open o1, o2;
+	struct cs_sensor_exit z;
+	struct cs_proctable *pt_clean, *pt_dirty;
+	struct cs_error err = CS_ERROR_INIT;
+	const struct {
+		const void *rec;
+		size_t len;
+	} seq[] = {
+		/* the second open of a process: its ancestry as noted by the first;
+		 * then its parent runs something else (x3): noted no more */
+		{ &x1, sizeof(x1) }, { &f, sizeof(f) },	  { &x2, sizeof(x2) }, { &o1, sizeof(o1) },
+		{ &o1, sizeof(o1) }, { &x3, sizeof(x3) }, { &o1, sizeof(o1) }, { &z, sizeof(z) },
+		{ &o2, sizeof(o2) }, { &o2, sizeof(o2) }, { &x1, sizeof(x1) },
+	};
+
+	(void)state;
+	memset(&x1, 0, sizeof(x1));
+	hdr(&x1.h, CS_SENSOR_EXEC, sizeof(x1));
+	x1.h.pid = x1.h.tid = 10;
+	memcpy(x1.h.comm, "sh", 3);
+	memcpy(x1.filename, "/bin/sh", 8);
+	x1.filename_len = 8;
+	memcpy(x1.args, sh_argv, sizeof(sh_argv));
+	x1.args_len = sizeof(sh_argv);
+	x3 = x1;
+	memcpy(x3.h.comm, "bash", 5);
+	memcpy(x3.filename, "/bin/bash", 10);
+	x3.filename_len = 10;
+	memcpy(x3.args, "bash", 5);
+	x3.args_len = 5;
+	memset(&f, 0, sizeof(f));
+	hdr(&f.h, CS_SENSOR_FORK, sizeof(f));
+	f.h.pid = f.h.tid = 10;
+	f.child_pid = f.child_tid = 11;
+	memset(&x2, 0, sizeof(x2));
+	hdr(&x2.h, CS_SENSOR_EXEC, sizeof(x2));
+	x2.h.pid = x2.h.tid = 11;
+	x2.h.ppid = 10;
+	memcpy(x2.filename, "/usr/bin/cat", 13);
+	x2.filename_len = 13;
+	memcpy(x2.args, cat_argv, sizeof(cat_argv));
+	x2.args_len = sizeof(cat_argv);
+	memset(&o1, 0, sizeof(o1));
+	hdr(&o1.h, CS_SENSOR_OPEN, sizeof(o1));
+	o1.h.pid = o1.h.tid = 11;
+	o1.h.ppid = 10;
+	o1.h.syscall = CS_SYS_OPENAT;
+	o1.h.ret = 3;
+	o1.dirfd = -100;
+	memcpy(o1.path, "/etc/shadow", 12);
+	o1.path_len = 12;
+	memset(&z, 0, sizeof(z));
+	hdr(&z.h, CS_SENSOR_EXIT, sizeof(z));
+	z.h.pid = z.h.tid = 11;
+	z.h.ppid = 10;
+	/* a process the table never saw, with a parent it never saw either */
+	memset(&o2, 0, sizeof(o2));
+	hdr(&o2.h, CS_SENSOR_OPEN, sizeof(o2));
+	o2.h.pid = o2.h.tid = 99;
+	o2.h.ppid = 98;
+	o2.h.syscall = CS_SYS_OPEN;
+	o2.h.ret = -2;
+	o2.dirfd = -100;
+	memcpy(o2.path, "/x", 3);
+	o2.path_len = 3;
+
+	assert_int_equal(cs_proctable_new(NULL, &pt_clean), 0);
+	assert_int_equal(cs_proctable_new(NULL, &pt_dirty), 0);
+	memset(&dirty, 0xa5, sizeof(dirty));
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		memset(&clean, 0, sizeof(clean));
+		assert_int_equal(cs_sensor_decode(seq[i].rec, seq[i].len, 0, &clean, NULL, &err),
+				 0);
+		assert_int_equal(cs_sensor_decode(seq[i].rec, seq[i].len, 0, &dirty, NULL, &err),
+				 0);
+		assert_same_event(&clean, &dirty);
+		cs_proctable_apply(pt_clean, &clean);
+		cs_proctable_apply(pt_dirty, &dirty);
+		assert_same_event(&clean, &dirty);
+	}
+	/* the last exec's parent is unknown: one ancestor, its pid only */
+	assert_int_equal(dirty.proc.n_ancestors, 1);
+	assert_int_equal(dirty.proc.ancestors[0].pid, 1);
+	assert_string_equal(dirty.proc.ancestors[0].name, "");
+	assert_string_equal(dirty.proc.exepath, "/bin/sh");
+	assert_int_equal(dirty.proc.argc, 2);
+	assert_string_equal(dirty.container.name, "host");
+	assert_string_equal(dirty.container.image, "");
+	assert_int_equal(dirty.container.labels_len, 0);
+	assert_int_equal(dirty.proc.uid, 1000);
+	cs_proctable_free(pt_clean);
+	cs_proctable_free(pt_dirty);
+}
+
 static void write_file(const char *path, const char *data, size_t len)
 {
 	FILE *f = fopen(path, "w");
@@ -598,15 +737,154 @@ static void test_cgroup_tree(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+static void count_ended(const char *full_id, bool answered, void *ud)
+{
+	char *ended = ud;
+	size_t n = strlen(ended);
+
+	/* which container stopped being pending: '1' for id1, '2' for id2 */
+	assert_false(answered); /* nobody listens */
+	if (n < 15) {
+		ended[n] = !strcmp(full_id, id1) ? '1' : !strcmp(full_id, id2) ? '2' : '?';
+		ended[n + 1] = '\0';
+	}
+}
+
+/* Poll the resolver's answers until one comes (at most 5 s); returns how many. */
+static int poll_answers(struct cs_containers *c, char *ended)
+{
+	int n = 0;
+
+	for (int i = 0; i < 500 && !n; i++) {
+		n = cs_containers_poll(c, count_ended, ended);
+		if (!n)
+			usleep(10000);
+	}
+	return n;
+}
+
+/*
+ * The engine asked off the lookups' path: with an engine socket nobody
+ * listens on, lookups return at once (pending, the short id as name), one
+ * request per container however many lookups, the failed answer ends the
+ * wait once, and the retry waits for its backoff.
+ */
+static void test_cgroup_engine_down(void **state)
+{
+	char root[] = "/tmp/customs-cgroup.XXXXXX", rel[256], cmd[300], sock[300];
+	char ended[16] = "";
+	struct cs_containers *c;
+	struct cs_rt_container out;
+	struct cs_error err = CS_ERROR_INIT;
+	uint64_t podman, nested, docker, host;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(rel, sizeof(rel), "libpod-%s", id1);
+	podman = mkcg(root, rel);
+	snprintf(rel, sizeof(rel), "libpod-%s/worker", id1);
+	nested = mkcg(root, rel);
+	snprintf(rel, sizeof(rel), "docker-%s.scope", id2);
+	docker = mkcg(root, rel);
+	host = mkcg(root, "system.slice");
+	snprintf(sock, sizeof(sock), "%s/nobody.sock", root);
+
+	assert_int_equal(cs_containers_new(root, sock, &c, &err), 0);
+	assert_int_equal(cs_containers_lookup(c, podman, &out), CS_CONTAINER_PENDING);
+	assert_string_equal(out.name, "0123456789ab");
+	assert_string_equal(out.image, "");
+	assert_int_equal(cs_containers_lookup(c, nested, &out), CS_CONTAINER_PENDING);
+	assert_int_equal(cs_containers_lookup(c, podman, &out), CS_CONTAINER_PENDING);
+	assert_int_equal(cs_containers_lookup(c, host, &out), CS_CONTAINER_HOST);
+	/* three lookups of id1, one request, one end of its wait */
+	assert_int_equal(poll_answers(c, ended), 1);
+	assert_string_equal(ended, "1");
+	assert_int_equal(cs_containers_poll(c, count_ended, ended), 0);
+	assert_int_equal(cs_containers_lookup(c, podman, &out), CS_CONTAINER_KNOWN);
+	assert_string_equal(out.name, "0123456789ab");
+	/* asked again only after the backoff (250 ms), and its answer ends no wait */
+	usleep(50 * 1000);
+	assert_int_equal(cs_containers_poll(c, count_ended, ended), 0);
+	usleep((CS_CONTAINERS_RETRY_MIN_MS + 50) * 1000);
+	assert_int_equal(cs_containers_lookup(c, podman, &out), CS_CONTAINER_KNOWN);
+	assert_int_equal(poll_answers(c, ended), 1);
+	assert_string_equal(ended, "1");
+
+	/* given up on: known at once, its answer later ends no wait */
+	assert_int_equal(cs_containers_lookup(c, docker, &out), CS_CONTAINER_PENDING);
+	cs_containers_give_up(c, id2);
+	assert_int_equal(cs_containers_lookup(c, docker, &out), CS_CONTAINER_KNOWN);
+	assert_string_equal(out.name, "fedcba987654");
+	assert_int_equal(poll_answers(c, ended), 1);
+	assert_string_equal(ended, "1");
+	cs_containers_free(c); /* joins the resolver */
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * An engine that takes the connection and never answers: lookups still
+ * return at once, and freeing the cache abandons the request in flight
+ * instead of waiting for curl's 60 s timeout.
+ */
+static void test_cgroup_engine_silent(void **state)
+{
+	char root[] = "/tmp/customs-cgroup.XXXXXX", rel[256], cmd[300], ended[16] = "";
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct cs_containers *c;
+	struct cs_rt_container out;
+	struct cs_error err = CS_ERROR_INIT;
+	struct timespec t0, t1;
+	uint64_t podman;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(rel, sizeof(rel), "libpod-%s", id1);
+	podman = mkcg(root, rel);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/silent.sock", root);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(fd, 8), 0); /* never accepted: connect succeeds, no answer */
+
+	assert_int_equal(cs_containers_new(root, sa.sun_path, &c, &err), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(cs_containers_lookup(c, podman, &out), CS_CONTAINER_PENDING);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec < 1); /* the lookup did not wait for the engine */
+	usleep(300 * 1000);
+	assert_int_equal(cs_containers_poll(c, count_ended, ended), 0); /* still in flight */
+	assert_int_equal(cs_containers_lookup(c, podman, &out), CS_CONTAINER_PENDING);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cs_containers_free(c);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec < 5);
+	close(fd);
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exec),	       cmocka_unit_test(test_exec_unterminated),
-		cmocka_unit_test(test_bad_records),    cmocka_unit_test(test_open),
-		cmocka_unit_test(test_connect),	       cmocka_unit_test(test_accept_listen),
-		cmocka_unit_test(test_fork_exit),      cmocka_unit_test(test_proctable),
-		cmocka_unit_test(test_proctable_proc), cmocka_unit_test(test_cgroup_names),
-		cmocka_unit_test(test_cgroup_tree),    cmocka_unit_test(test_sys),
+		cmocka_unit_test(test_exec),
+		cmocka_unit_test(test_exec_unterminated),
+		cmocka_unit_test(test_bad_records),
+		cmocka_unit_test(test_open),
+		cmocka_unit_test(test_connect),
+		cmocka_unit_test(test_accept_listen),
+		cmocka_unit_test(test_fork_exit),
+		cmocka_unit_test(test_proctable),
+		cmocka_unit_test(test_reused_event),
+		cmocka_unit_test(test_proctable_proc),
+		cmocka_unit_test(test_cgroup_names),
+		cmocka_unit_test(test_cgroup_tree),
+		cmocka_unit_test(test_sys),
+		cmocka_unit_test(test_cgroup_engine_down),
+		cmocka_unit_test(test_cgroup_engine_silent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,19 +5,21 @@
  * namespaces, sent to user space on one ring buffer.
  *
  * Attach points come in flavours and the loader (runtime/sensor.c) picks the
- * best one the kernel accepts: process events have a BTF tracepoint
+ * best one the kernel accepts (BPF-LSM and fentry/fexit flavours at the end
+ * of this file, preferred where allowed): process events have a BTF tracepoint
  * (tp_btf, typed arguments) and a classic tracepoint twin; syscalls use the
  * per-syscall tracepoints (syscalls:sys_enter_X / sys_exit_X), never one
  * program on every raw syscall. A syscall's arguments are copied at entry
  * into a per-thread slot and sent with the result at exit, so failed calls
- * are known and user memory is read before the call can change it.
+ * are known and user memory is read before the call can change it. Opens,
+ * the most frequent, are read whole at exit instead (see "opens" below).
  *
  * Kernel memory is read only through BTF-typed pointers (tp_btf arguments
- * and bpf_get_current_task_btf()), never with bpf_probe_read_kernel: kernel
- * lockdown in confidentiality mode removes that helper, while the
- * verifier's checked direct loads (CO-RE relocated) stay allowed. Strings
- * the kernel copied to the new process's stack (argv, the exec path) are
- * read from user memory.
+ * and bpf_get_current_task_btf(); the fd table through bpf_rdonly_cast(),
+ * see fd_sock), never with bpf_probe_read_kernel: kernel lockdown removes
+ * that helper, while the verifier's checked direct loads (CO-RE relocated)
+ * stay allowed. Strings the kernel copied to the new process's stack (argv,
+ * the exec path) are read from user memory.
  *
  * This program must never block or loop unboundedly, and never trusts user
  * memory: every copy is bounded and a failed copy yields an empty field.
@@ -389,111 +391,278 @@ static __always_inline struct pending *slot_new(__u32 syscall)
 	return bpf_map_lookup_elem(&inflight, &tid);
 }
 
-static __always_inline int open_enter(__u32 sys, int dirfd, const char *upath, __u32 flags,
-				      __u32 mode)
+/*
+ * --- opens: one program at sys_exit, no enter program ---
+ *
+ * The arguments are read from the task's saved user registers (still the
+ * syscall's arguments at exit), as Falco's modern probe does: no per-call
+ * slot in the inflight hash. With the open prefilter on (set from the
+ * loaded rules), an open whose raw path is absolute, not odd and under no
+ * prefix that passes its class leaves no record: no rule could match it.
+ */
+const volatile __u8 open_prefilter = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, CS_SENSOR_PREFIXES_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct cs_sensor_prefix_key);
+	__type(value, __u8);
+} open_prefixes SEC(".maps");
+
+/* the path being looked at, laid out as an LPM key (too big for the stack) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cs_sensor_prefix_key);
+} open_path SEC(".maps");
+
+#if defined(__TARGET_ARCH_x86)
+#define SYSARG1(r) ((r)->di)
+#define SYSARG2(r) ((r)->si)
+#define SYSARG3(r) ((r)->dx)
+#define SYSARG4(r) ((r)->r10)
+#elif defined(__TARGET_ARCH_arm64)
+#define SYSARG1(r) ((r)->orig_x0) /* x0 holds the result by now */
+#define SYSARG2(r) ((r)->regs[1])
+#define SYSARG3(r) ((r)->regs[2])
+#define SYSARG4(r) ((r)->regs[3])
+#else
+#error "the open hooks read syscall arguments from pt_regs: add this architecture"
+#endif
+
+static __always_inline struct pt_regs *sys_regs(void)
 {
-	struct pending *p = slot_new(sys);
+	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+}
+
+/*
+ * A raw path user space could resolve or normalise: relative, "//", "/.",
+ * "..", a trailing '/', or so long it may have been cut (n: bytes read,
+ * NUL included). Must match cs_rules_prefilter_odd().
+ */
+static __always_inline bool path_odd(const __u8 *p, long n)
+{
+	if (n <= 1 || p[0] != '/' || n - 1 >= CS_SENSOR_PATH_LEN - 2)
+		return true;
+	for (int i = 1; i < CS_SENSOR_PATH_LEN - 2; i++) {
+		__u8 c = p[i], prev = p[i - 1];
+
+		if (!c)
+			return prev == '/' && i > 1;
+		if ((prev == '/' && (c == '/' || c == '.')) || (prev == '.' && c == '.'))
+			return true;
+	}
+	return true;
+}
+
+static __always_inline bool open_passes(struct cs_sensor_prefix_key *k, long n, __u32 flags,
+					long ret)
+{
+	__u32 cls = (flags & 3) | (ret < 0 ? 4 : 0);
+	__u8 *pass;
+
+	if (n <= 1)
+		return true; /* unreadable or empty: user space decides */
+	k->prefixlen = (n - 1) * 8;
+	pass = bpf_map_lookup_elem(&open_prefixes, k);
+	if (pass && ((*pass >> cls) & 1))
+		return true;
+	return path_odd(k->data, n);
+}
+
+static __always_inline int open_event(__u32 sys, int dirfd, __u64 upath, __u32 flags, __u32 mode,
+				      long ret)
+{
+	struct cs_sensor_prefix_key *k;
+	struct cs_sensor_open *e;
+	__u32 zero = 0;
 	long n;
 
-	if (!p)
+	if (!wanted())
 		return 0;
-	p->fd = dirfd;
-	p->flags = flags;
-	p->mode = mode;
-	n = bpf_probe_read_user_str(p->path, sizeof(p->path), upath);
-	p->len = n > 0 ? n : 0;
-	return 0;
-}
-
-static __always_inline int open_exit(long ret)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct pending *p = bpf_map_lookup_elem(&inflight, &tid);
-	struct cs_sensor_open *e;
-
-	if (!p)
+	k = bpf_map_lookup_elem(&open_path, &zero);
+	if (!k)
 		return 0;
-	e = reserve(sizeof(*e));
-	if (e) {
-		fill_hdr(&e->h, CS_SENSOR_OPEN, sizeof(*e));
-		e->h.syscall = p->syscall;
-		e->h.ret = ret;
-		e->dirfd = p->fd;
-		e->flags = p->flags;
-		e->mode = p->mode;
-		e->path_len = p->len;
-		__builtin_memcpy(e->path, p->path, sizeof(e->path));
-		submit(e);
+	__builtin_memset(k->data, 0, sizeof(k->data));
+	n = bpf_probe_read_user_str(k->data, sizeof(k->data), (const void *)upath);
+	if (n < 0)
+		n = 0;
+	if (open_prefilter && !open_passes(k, n, flags, ret)) {
+		count(CS_SENSOR_C_PREFILTERED);
+		return 0;
 	}
-	bpf_map_delete_elem(&inflight, &tid);
+	e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill_hdr(&e->h, CS_SENSOR_OPEN, sizeof(*e));
+	e->h.syscall = sys;
+	e->h.ret = ret;
+	e->dirfd = dirfd;
+	e->flags = flags;
+	e->mode = mode;
+	e->path_len = n;
+	__builtin_memcpy(e->path, k->data, sizeof(e->path));
+	submit(e);
 	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_openat")
-int openat_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return open_enter(CS_SYS_OPENAT, ctx->args[0], (const char *)ctx->args[1], ctx->args[2],
-			  ctx->args[3]);
 }
 
 SEC("tracepoint/syscalls/sys_exit_openat")
 int openat_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return open_exit(ctx->ret);
-}
+	struct pt_regs *r = sys_regs();
 
-SEC("tracepoint/syscalls/sys_enter_openat2")
-int openat2_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	struct open_how how = {};
-
-	if (bpf_probe_read_user(&how, sizeof(how), (void *)ctx->args[2]) != 0)
-		how.flags = 0;
-	return open_enter(CS_SYS_OPENAT2, ctx->args[0], (const char *)ctx->args[1], how.flags,
-			  how.mode);
+	return open_event(CS_SYS_OPENAT, (int)SYSARG1(r), SYSARG2(r), SYSARG3(r), SYSARG4(r),
+			  ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_openat2")
 int openat2_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return open_exit(ctx->ret);
-}
+	struct pt_regs *r = sys_regs();
+	struct open_how how = {};
 
-SEC("tracepoint/syscalls/sys_enter_open")
-int open_enter_tp(struct trace_event_raw_sys_enter *ctx)
-{
-	return open_enter(CS_SYS_OPEN, AT_FDCWD, (const char *)ctx->args[0], ctx->args[1],
-			  ctx->args[2]);
+	if (bpf_probe_read_user(&how, sizeof(how), (void *)SYSARG3(r)) != 0)
+		how.flags = 0;
+	return open_event(CS_SYS_OPENAT2, (int)SYSARG1(r), SYSARG2(r), how.flags, how.mode,
+			  ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_open")
 int open_exit_tp(struct trace_event_raw_sys_exit *ctx)
 {
-	return open_exit(ctx->ret);
-}
+	struct pt_regs *r = sys_regs();
 
-SEC("tracepoint/syscalls/sys_enter_creat")
-int creat_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	/* creat(2) is open(O_CREAT|O_WRONLY|O_TRUNC) */
-	return open_enter(CS_SYS_CREAT, AT_FDCWD, (const char *)ctx->args[0], 01 | 0100 | 01000,
-			  ctx->args[1]);
+	return open_event(CS_SYS_OPEN, AT_FDCWD, SYSARG1(r), SYSARG2(r), SYSARG3(r), ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_creat")
 int creat_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return open_exit(ctx->ret);
+	struct pt_regs *r = sys_regs();
+
+	/* creat(2) is open(O_CREAT|O_WRONLY|O_TRUNC) */
+	return open_event(CS_SYS_CREAT, AT_FDCWD, SYSARG1(r), 01 | 0100 | 01000, SYSARG2(r),
+			  ctx->ret);
 }
 
 /* --- sockets --- */
 
 /*
- * Addresses come from the callers' sockaddr buffers (user memory): the
- * kernel's struct sock behind a descriptor is out of reach here (the fd
- * table is not BTF-typed memory and bpf_probe_read_kernel is locked down),
- * so the local end of a connect and the address of listen are not known.
+ * Addresses come from the callers' sockaddr buffers (user memory). The
+ * socket behind a descriptor (the local end of connect and accept, the
+ * address of listen, the port bind got) is read by the *_sk exit programs:
+ * the fd table is not BTF-typed memory (fdt->fd is an array of pointers)
+ * and bpf_probe_read_kernel is locked down, so each step is cast with the
+ * bpf_rdonly_cast() kfunc (kernel >= 6.2), whose loads are the verifier's
+ * fault-safe PROBE_MEM loads, not the helper. Where the kfunc is missing or
+ * refused the *_sk programs fail their probe and the loader keeps the plain
+ * exit programs (no local address, as before).
  */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+#define S_IFMT_	  0170000
+#define S_IFSOCK_ 0140000
+
+/* The sock behind descriptor fd of the current process, or NULL. */
+static __always_inline struct sock *fd_sock(int fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = task->files->fdt;
+	struct socket *so;
+	struct file *f;
+	__u64 *slot, fp;
+
+	if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
+		return NULL;
+	/*
+	 * fdt->fd[fd], read through a kernel struct whose first word is a
+	 * pointer (struct fd: 'word' since 6.12, 'file' before): a raw load at
+	 * offset 0, valid for both layouts
+	 */
+	slot = bpf_rdonly_cast((void *)((__u64)fdt->fd + (__u64)fd * sizeof(void *)),
+			       bpf_core_type_id_kernel(struct fd));
+	fp = *slot;
+	if (!fp)
+		return NULL;
+	f = bpf_rdonly_cast((void *)fp, bpf_core_type_id_kernel(struct file));
+	if ((f->f_inode->i_mode & S_IFMT_) != S_IFSOCK_)
+		return NULL;
+	so = bpf_rdonly_cast(f->private_data, bpf_core_type_id_kernel(struct socket));
+	if ((__u64)so->file != fp)
+		return NULL;
+	return so->sk;
+}
+
+/* The sock's local address (bound or chosen by the kernel) and protocol. */
+static __always_inline void sock_local(struct cs_sensor_net *e, struct sock *sk)
+{
+	__u16 fam = sk->__sk_common.skc_family;
+	__u16 port = sk->__sk_common.skc_num;
+
+	if (fam != AF_INET && fam != AF_INET6)
+		return;
+	e->l4proto = sk->sk_protocol;
+	if (!port)
+		return; /* not bound (a failed connect released its port) */
+	e->lport = port;
+	e->lfamily = fam;
+	if (fam == AF_INET) {
+		__u32 a = sk->__sk_common.skc_rcv_saddr;
+
+		__builtin_memcpy(e->laddr, &a, 4);
+	} else {
+		__u32 a[4];
+
+		a[0] = sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[0];
+		a[1] = sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[1];
+		a[2] = sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[2];
+		a[3] = sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[3];
+		__builtin_memcpy(e->laddr, a, 16);
+	}
+}
+
+/* The peer as a sockaddr, for an accept whose caller passed no buffer. */
+static __always_inline void sock_peer(struct cs_sensor_net *e, struct sock *sk)
+{
+	__u16 fam = sk->__sk_common.skc_family;
+
+	if (fam == AF_INET) {
+		struct sockaddr_in a = {};
+
+		a.sin_family = AF_INET;
+		a.sin_port = sk->__sk_common.skc_dport;
+		a.sin_addr.s_addr = sk->__sk_common.skc_daddr;
+		__builtin_memcpy(e->addr, &a, sizeof(a));
+		e->addr_len = sizeof(a);
+		e->family = AF_INET;
+	} else if (fam == AF_INET6) {
+		struct sockaddr_in6 a = {};
+
+		a.sin6_family = AF_INET6;
+		a.sin6_port = sk->__sk_common.skc_dport;
+		a.sin6_addr.in6_u.u6_addr32[0] = sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[0];
+		a.sin6_addr.in6_u.u6_addr32[1] = sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[1];
+		a.sin6_addr.in6_u.u6_addr32[2] = sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[2];
+		a.sin6_addr.in6_u.u6_addr32[3] = sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[3];
+		__builtin_memcpy(e->addr, &a, sizeof(a));
+		e->addr_len = sizeof(a);
+		e->family = AF_INET6;
+	}
+}
+
+/* with_sk (a constant after inlining): fill the local end from fd's sock */
+static __always_inline void net_sock(struct cs_sensor_net *e, int fd, bool with_sk)
+{
+	struct sock *sk;
+
+	if (!with_sk)
+		return;
+	sk = fd_sock(fd);
+	if (sk)
+		sock_local(e, sk);
+}
 
 static __always_inline int sockaddr_enter(__u32 sys, int fd, const void *uaddr, int ulen)
 {
@@ -534,7 +703,7 @@ static __always_inline struct cs_sensor_net *net_begin(struct pending *p, long r
 	return e;
 }
 
-static __always_inline int sockaddr_exit(long ret, __u32 kind)
+static __always_inline int sockaddr_exit_as(long ret, __u32 kind, bool with_sk)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct pending *p = bpf_map_lookup_elem(&inflight, &tid);
@@ -552,10 +721,18 @@ static __always_inline int sockaddr_exit(long ret, __u32 kind)
 		e->addr_len = n;
 		if (n >= 2)
 			e->family = *(__u16 *)e->addr;
+		/* the local end after the call: connect's chosen one, bind's port */
+		if (ret == 0 || (kind == CS_SENSOR_CONNECT && ret == -115 /* EINPROGRESS */))
+			net_sock(e, p->fd, with_sk);
 		submit(e);
 	}
 	bpf_map_delete_elem(&inflight, &tid);
 	return 0;
+}
+
+static __always_inline int sockaddr_exit(long ret, __u32 kind)
+{
+	return sockaddr_exit_as(ret, kind, false);
 }
 
 SEC("tracepoint/syscalls/sys_enter_connect")
@@ -570,6 +747,12 @@ int connect_exit(struct trace_event_raw_sys_exit *ctx)
 	return sockaddr_exit(ctx->ret, CS_SENSOR_CONNECT);
 }
 
+SEC("tracepoint/syscalls/sys_exit_connect")
+int connect_exit_sk(struct trace_event_raw_sys_exit *ctx)
+{
+	return sockaddr_exit_as(ctx->ret, CS_SENSOR_CONNECT, true);
+}
+
 SEC("tracepoint/syscalls/sys_enter_bind")
 int bind_enter(struct trace_event_raw_sys_enter *ctx)
 {
@@ -580,6 +763,12 @@ SEC("tracepoint/syscalls/sys_exit_bind")
 int bind_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	return sockaddr_exit(ctx->ret, CS_SENSOR_BIND);
+}
+
+SEC("tracepoint/syscalls/sys_exit_bind")
+int bind_exit_sk(struct trace_event_raw_sys_exit *ctx)
+{
+	return sockaddr_exit_as(ctx->ret, CS_SENSOR_BIND, true);
 }
 
 static __always_inline int accept_enter(__u32 sys, struct trace_event_raw_sys_enter *ctx)
@@ -595,7 +784,7 @@ static __always_inline int accept_enter(__u32 sys, struct trace_event_raw_sys_en
 	return 0;
 }
 
-static __always_inline int accept_exit(long ret)
+static __always_inline int accept_exit_as(long ret, bool with_sk)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct pending *p = bpf_map_lookup_elem(&inflight, &tid);
@@ -618,10 +807,26 @@ static __always_inline int accept_exit(long ret)
 					e->family = *(__u16 *)e->addr;
 			}
 		}
+		if (with_sk && ret >= 0) {
+			/* the new socket: our (the server's) end, and the peer
+			 * from the kernel when the caller passed no buffer */
+			struct sock *sk = fd_sock(ret);
+
+			if (sk) {
+				sock_local(e, sk);
+				if (!e->addr_len)
+					sock_peer(e, sk);
+			}
+		}
 		submit(e);
 	}
 	bpf_map_delete_elem(&inflight, &tid);
 	return 0;
+}
+
+static __always_inline int accept_exit(long ret)
+{
+	return accept_exit_as(ret, false);
 }
 
 SEC("tracepoint/syscalls/sys_enter_accept")
@@ -636,6 +841,12 @@ int accept_exit_tp(struct trace_event_raw_sys_exit *ctx)
 	return accept_exit(ctx->ret);
 }
 
+SEC("tracepoint/syscalls/sys_exit_accept")
+int accept_exit_sk(struct trace_event_raw_sys_exit *ctx)
+{
+	return accept_exit_as(ctx->ret, true);
+}
+
 SEC("tracepoint/syscalls/sys_enter_accept4")
 int accept4_enter(struct trace_event_raw_sys_enter *ctx)
 {
@@ -646,6 +857,12 @@ SEC("tracepoint/syscalls/sys_exit_accept4")
 int accept4_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	return accept_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int accept4_exit_sk(struct trace_event_raw_sys_exit *ctx)
+{
+	return accept_exit_as(ctx->ret, true);
 }
 
 SEC("tracepoint/syscalls/sys_enter_listen")
@@ -661,8 +878,7 @@ int listen_enter(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_listen")
-int listen_exit(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int listen_exit_as(long ret, bool with_sk)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct pending *p = bpf_map_lookup_elem(&inflight, &tid);
@@ -670,13 +886,26 @@ int listen_exit(struct trace_event_raw_sys_exit *ctx)
 
 	if (!p)
 		return 0;
-	e = net_begin(p, ctx->ret, CS_SENSOR_LISTEN);
+	e = net_begin(p, ret, CS_SENSOR_LISTEN);
 	if (e) {
 		e->backlog = p->backlog;
+		net_sock(e, p->fd, with_sk); /* the address it listens on */
 		submit(e);
 	}
 	bpf_map_delete_elem(&inflight, &tid);
 	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_listen")
+int listen_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return listen_exit_as(ctx->ret, false);
+}
+
+SEC("tracepoint/syscalls/sys_exit_listen")
+int listen_exit_sk(struct trace_event_raw_sys_exit *ctx)
+{
+	return listen_exit_as(ctx->ret, true);
 }
 
 /* --- every other syscall: raw arguments, up to two user strings --- */
@@ -830,17 +1059,133 @@ int BPF_PROG(fork_fentry, struct task_struct *p)
 	return on_fork(p->tgid, p->pid);
 }
 
-/* connect and bind: arguments and result in one program */
+/*
+ * connect and bind: arguments, result and the socket's local end in one
+ * program (bpf_rdonly_cast: where the kfunc is missing the probe refuses
+ * them and the socket-reading tracepoints or the plain ones take over)
+ */
 SEC("fexit/__sys_connect")
 int BPF_PROG(connect_fexit, int fd, struct sockaddr *uaddr, int addrlen, int ret)
 {
 	sockaddr_enter(CS_SYS_CONNECT, fd, uaddr, addrlen);
-	return sockaddr_exit(ret, CS_SENSOR_CONNECT);
+	return sockaddr_exit_as(ret, CS_SENSOR_CONNECT, true); /* and the socket */
 }
 
 SEC("fexit/__sys_bind")
 int BPF_PROG(bind_fexit, int fd, struct sockaddr *uaddr, int addrlen, int ret)
 {
 	sockaddr_enter(CS_SYS_BIND, fd, uaddr, addrlen);
-	return sockaddr_exit(ret, CS_SENSOR_BIND);
+	return sockaddr_exit_as(ret, CS_SENSOR_BIND, true); /* and the socket */
+}
+
+/*
+ * --- BPF-LSM flavours ---
+ *
+ * LSM hooks see the kernel's own view: connect's and bind's address as the
+ * kernel copied it (what a user buffer changed after the entry tracepoint
+ * read it cannot fool), and module loads, which have no tracepoint on some
+ * kernels. They add to the syscall's in-flight slot, which the sys_exit
+ * tracepoint completes with the result, so failed calls are still known.
+ * They never deny: every one returns 0. The loader probes each alone and,
+ * where the kernel refuses BPF-LSM (as under lockdown), keeps the
+ * tracepoint flavours. The sockaddr is read through bpf_rdonly_cast (its
+ * BTF type is the 16-byte struct sockaddr, too short for IPv6).
+ */
+static __always_inline int lsm_sockaddr(__u32 sys, struct sockaddr *a, int alen)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pending *p = bpf_map_lookup_elem(&inflight, &tid);
+	__u16 fam;
+
+	if (!p || p->syscall != sys || !a)
+		return 0;
+	fam = a->sa_family;
+	if (fam == AF_INET && alen >= (int)sizeof(struct sockaddr_in)) {
+		struct sockaddr_in *in =
+			bpf_rdonly_cast(a, bpf_core_type_id_kernel(struct sockaddr_in));
+		struct sockaddr_in k = {};
+
+		k.sin_family = AF_INET;
+		k.sin_port = in->sin_port;
+		k.sin_addr.s_addr = in->sin_addr.s_addr;
+		__builtin_memcpy(p->addr, &k, sizeof(k));
+		p->len = sizeof(k);
+	} else if (fam == AF_INET6 && alen >= (int)sizeof(struct sockaddr_in6)) {
+		struct sockaddr_in6 *in =
+			bpf_rdonly_cast(a, bpf_core_type_id_kernel(struct sockaddr_in6));
+		struct sockaddr_in6 k = {};
+
+		k.sin6_family = AF_INET6;
+		k.sin6_port = in->sin6_port;
+		k.sin6_flowinfo = in->sin6_flowinfo;
+		k.sin6_addr.in6_u.u6_addr32[0] = in->sin6_addr.in6_u.u6_addr32[0];
+		k.sin6_addr.in6_u.u6_addr32[1] = in->sin6_addr.in6_u.u6_addr32[1];
+		k.sin6_addr.in6_u.u6_addr32[2] = in->sin6_addr.in6_u.u6_addr32[2];
+		k.sin6_addr.in6_u.u6_addr32[3] = in->sin6_addr.in6_u.u6_addr32[3];
+		k.sin6_scope_id = in->sin6_scope_id;
+		__builtin_memcpy(p->addr, &k, sizeof(k));
+		p->len = sizeof(k);
+	}
+	/* other families (AF_UNIX) keep the entry tracepoint's copy */
+	return 0;
+}
+
+SEC("lsm/socket_connect")
+int BPF_PROG(connect_lsm, struct socket *sock, struct sockaddr *address, int addrlen)
+{
+	return lsm_sockaddr(CS_SYS_CONNECT, address, addrlen);
+}
+
+SEC("lsm/socket_bind")
+int BPF_PROG(bind_lsm, struct socket *sock, struct sockaddr *address, int addrlen)
+{
+	return lsm_sockaddr(CS_SYS_BIND, address, addrlen);
+}
+
+/*
+ * A module load, seen by the LSM hook before the load: where the syscall
+ * has its tracepoints the pair reports it (the slot exists) and this adds
+ * nothing; where it has none (init_module/finit_module on kernels without
+ * their syscall tracepoints) this is the only record: the attempt, ret 0,
+ * its arguments unknown (finit_module's fd -1).
+ */
+static __always_inline int lsm_module(__u32 sys)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct cs_sensor_sys *e;
+
+	if (bpf_map_lookup_elem(&inflight, &tid) || !wanted())
+		return 0;
+	e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill_hdr(&e->h, CS_SENSOR_SYS, sizeof(*e));
+	e->h.syscall = sys;
+	e->h.ret = 0;
+	for (int i = 0; i < 6; i++)
+		e->args[i] = 0;
+	if (sys == CS_SYS_FINIT_MODULE)
+		e->args[0] = -1;
+	e->len1 = 0;
+	e->len2 = 0;
+	__builtin_memset(e->str1, 0, sizeof(e->str1));
+	__builtin_memset(e->str2, 0, sizeof(e->str2));
+	submit(e);
+	return 0;
+}
+
+SEC("lsm/kernel_read_file")
+int BPF_PROG(finit_module_lsm, struct file *file, enum kernel_read_file_id id, bool contents)
+{
+	if (id == READING_MODULE)
+		lsm_module(CS_SYS_FINIT_MODULE);
+	return 0;
+}
+
+SEC("lsm/kernel_load_data")
+int BPF_PROG(init_module_lsm, enum kernel_load_data_id id, bool contents)
+{
+	if (id == LOADING_MODULE)
+		lsm_module(CS_SYS_INIT_MODULE);
+	return 0;
 }

@@ -142,7 +142,10 @@ struct cs_sensor_net {
 	__u32 backlog;		/* listen(2) */
 	/* the remote address (connect, accept) or the local one (bind, listen) */
 	__u8 addr[CS_SENSOR_ADDR_LEN];
-	/* the socket's local address after the call (connect, accept), from the kernel's sock */
+	/*
+	 * the socket's local address after the call (connect, accept, listen,
+	 * bind), from the kernel's sock; lfamily 0 when not read or not bound
+	 */
 	__u8 laddr[16];
 	__u16 lport; /* host byte order */
 	__u16 lfamily;
@@ -169,5 +172,17 @@ enum cs_sensor_counter {
 	CS_SENSOR_C_EVENTS = 0,
 	CS_SENSOR_C_DROPS, /* ring buffer full */
 	CS_SENSOR_C_FILTERED,
+	CS_SENSOR_C_PREFILTERED, /* opens no loaded rule can match, dropped by the open prefilter */
 	CS_SENSOR_C_MAX,
+};
+
+/*
+ * The open prefilter: an LPM trie of raw path prefixes (prefixlen in bits,
+ * then the bytes), each valued with the open classes that pass under it,
+ * bit (flags & O_ACCMODE) | (failed ? 4 : 0). See runtime/rules.h.
+ */
+#define CS_SENSOR_PREFIXES_MAX 16384
+struct cs_sensor_prefix_key {
+	__u32 prefixlen;
+	__u8 data[CS_SENSOR_PATH_LEN];
 };
