@@ -24,7 +24,7 @@ pkgs=(
 	# real components used by the tests
 	podman skopeo runc docker-registry mmdebstrap apache2-utils
 	uidmap fuse-overlayfs zstd isal gzip openssl curl ca-certificates
-	python3 time bc rpm ruby
+	python3 procps time bc rpm ruby
 	# independent references for the OSV/rubysec importer tests
 	python3-yaml python3-packaging ruby-cvss-suite
 	# binary and archive catalogers: go version -m, objcopy, unzip

@@ -13,7 +13,7 @@ t_podman import --quiet "$alpine" localhost/alpine:3.20 >/dev/null ||
 	skip_all "podman import failed"
 t_podman system service --time=0 "unix://$sock" >"$T_TMP/service.log" 2>&1 &
 service=$!
-at_exit "kill $service; wait $service"
+at_exit "pkill -P $service; kill $service; wait $service"
 for _ in $(seq 100); do
 	[ -S "$sock" ] && curl -sf --unix-socket "$sock" http://d/_ping >/dev/null && break
 	sleep 0.1

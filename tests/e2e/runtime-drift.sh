@@ -34,7 +34,7 @@ pass "podman runs containers on kernel overlayfs"
 sock=$T_TMP/podman.sock
 PO system service --time=0 "unix://$sock" >"$T_TMP/service.log" 2>&1 &
 service=$!
-at_exit "kill $service; wait $service"
+at_exit "pkill -P $service; kill $service; wait $service"
 for _ in $(seq 100); do
 	[ -S "$sock" ] && curl -sf --unix-socket "$sock" http://d/_ping >/dev/null && break
 	sleep 0.1
