@@ -145,10 +145,13 @@ static const struct hook hooks[] = {
 };
 #define N_HOOKS (sizeof(hooks) / sizeof(hooks[0]))
 
-/* fentry/fexit flavours, preferred over the hook's others when they load */
-static const struct {
+/* A program of a hook other than its tracepoints: its name, and where it attaches. */
+struct alt_prog {
 	const char *hook, *prog, *attach;
-} fn_flavours[] = {
+};
+
+/* fentry/fexit flavours, preferred over the hook's others when they load */
+static const struct alt_prog fn_flavours[] = {
 	{ "exec", "exec_fexit", "fexit/bprm_execve" },
 	{ "fork", "fork_fentry", "fentry/wake_up_new_task" },
 	{ "connect", "connect_fexit", "fexit/__sys_connect" },
@@ -162,9 +165,7 @@ static const struct {
  * the in-flight slot, the exit tracepoint sends it with the result), the
  * LSM program alone where it does not.
  */
-static const struct {
-	const char *hook, *prog, *attach;
-} lsm_flavours[] = {
+static const struct alt_prog lsm_flavours[] = {
 	{ "connect", "connect_lsm", "lsm/socket_connect" },
 	{ "bind", "bind_lsm", "lsm/socket_bind" },
 	{ "init_module", "init_module_lsm", "lsm/kernel_load_data" },
@@ -173,12 +174,10 @@ static const struct {
 #define N_LSM (sizeof(lsm_flavours) / sizeof(lsm_flavours[0]))
 
 /* exit tracepoint programs that also read the descriptor's socket (bpf_rdonly_cast) */
-static const struct {
-	const char *hook, *prog;
-} sk_flavours[] = {
-	{ "connect", "connect_exit_sk" }, { "accept", "accept_exit_sk" },
-	{ "accept4", "accept4_exit_sk" }, { "bind", "bind_exit_sk" },
-	{ "listen", "listen_exit_sk" },
+static const struct alt_prog sk_flavours[] = {
+	{ "connect", "connect_exit_sk", NULL }, { "accept", "accept_exit_sk", NULL },
+	{ "accept4", "accept4_exit_sk", NULL }, { "bind", "bind_exit_sk", NULL },
+	{ "listen", "listen_exit_sk", NULL },
 };
 #define N_SK (sizeof(sk_flavours) / sizeof(sk_flavours[0]))
 
@@ -282,45 +281,19 @@ static void set_autoload(struct sensor_bpf *skel, const char *name, bool on)
 		bpf_program__set_autoload(p, on);
 }
 
-static const char *fn_prog(size_t hook)
+/* hook's entry in a flavour table, or one with every name NULL */
+static const struct alt_prog *alt_prog_of(const struct alt_prog *t, size_t n, size_t hook)
 {
-	for (size_t k = 0; k < N_FN; k++)
-		if (strcmp(fn_flavours[k].hook, hooks[hook].name) == 0)
-			return fn_flavours[k].prog;
-	return NULL;
-}
+	static const struct alt_prog none;
 
-static const char *fn_attach(size_t hook)
-{
-	for (size_t k = 0; k < N_FN; k++)
-		if (strcmp(fn_flavours[k].hook, hooks[hook].name) == 0)
-			return fn_flavours[k].attach;
-	return NULL;
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(t[k].hook, hooks[hook].name) == 0)
+			return &t[k];
+	return &none;
 }
-
-static const char *lsm_prog(size_t hook)
-{
-	for (size_t k = 0; k < N_LSM; k++)
-		if (strcmp(lsm_flavours[k].hook, hooks[hook].name) == 0)
-			return lsm_flavours[k].prog;
-	return NULL;
-}
-
-static const char *lsm_attach(size_t hook)
-{
-	for (size_t k = 0; k < N_LSM; k++)
-		if (strcmp(lsm_flavours[k].hook, hooks[hook].name) == 0)
-			return lsm_flavours[k].attach;
-	return NULL;
-}
-
-static const char *sk_prog(size_t hook)
-{
-	for (size_t k = 0; k < N_SK; k++)
-		if (strcmp(sk_flavours[k].hook, hooks[hook].name) == 0)
-			return sk_flavours[k].prog;
-	return NULL;
-}
+#define FN(hook)  alt_prog_of(fn_flavours, N_FN, (hook))
+#define LSM(hook) alt_prog_of(lsm_flavours, N_LSM, (hook))
+#define SK(hook)  alt_prog_of(sk_flavours, N_SK, (hook))
 
 static const char *errno_name(int e)
 {
@@ -344,6 +317,15 @@ static const char *errno_name(int e)
 	default:
 		return "error";
 	}
+}
+
+/* "hook=candidate (ERRNO)" appended to the refused candidates' summary */
+static void note_refused(struct cs_sensor *s, const char *hook, const char *cand, int err)
+{
+	size_t rl = strlen(s->refused_desc);
+
+	snprintf(s->refused_desc + rl, sizeof(s->refused_desc) - rl, "%s%s=%s (%s)", rl ? " " : "",
+		 hook, cand, errno_name(-err));
 }
 
 /*
@@ -447,9 +429,9 @@ static int try_load(struct cs_sensor *s, const struct cs_sensor_options *o,
 		set_autoload(skel, hooks[i].btf_prog, want[i] == FL_BTF);
 		set_autoload(skel, hooks[i].tp_prog, tp);
 		set_autoload(skel, hooks[i].tp_exit, tp && !s->sk[i]);
-		set_autoload(skel, sk_prog(i), tp && s->sk[i]);
-		set_autoload(skel, fn_prog(i), want[i] == FL_FN);
-		set_autoload(skel, lsm_prog(i), want[i] == FL_LSM);
+		set_autoload(skel, SK(i)->prog, tp && s->sk[i]);
+		set_autoload(skel, FN(i)->prog, want[i] == FL_FN);
+		set_autoload(skel, LSM(i)->prog, want[i] == FL_LSM);
 	}
 	r = sensor_bpf__load(skel);
 	if (r) {
@@ -572,35 +554,35 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 			continue; /* no loaded rule needs it */
 		used[i] = true;
 		s->tp_ok[i] = tracepoint_exists(tracefs, h->tp_event);
-		if (sk_prog(i) && s->tp_ok[i]) {
+		if (SK(i)->prog && s->tp_ok[i]) {
 			/* the exit tracepoint that reads the socket, when it loads */
-			sk_err[i] = probe_alone(&o, sk_prog(i), sk_why[i], sizeof(sk_why[i]));
+			sk_err[i] = probe_alone(&o, SK(i)->prog, sk_why[i], sizeof(sk_why[i]));
 			s->sk[i] = sk_err[i] == 0;
 			any_sk |= s->sk[i];
 			if (sk_err[i])
 				cs_log(CS_LOG_INFO, "sensor: %s: %s %s: the plain exit program",
-				       h->name, sk_prog(i), sk_why[i]);
+				       h->name, SK(i)->prog, sk_why[i]);
 		}
-		if (lsm_prog(i)) {
-			lsm_err[i] = probe_alone(&o, lsm_prog(i), lsm_why[i], sizeof(lsm_why[i]));
+		if (LSM(i)->prog) {
+			lsm_err[i] = probe_alone(&o, LSM(i)->prog, lsm_why[i], sizeof(lsm_why[i]));
 			if (lsm_err[i] == 0) {
 				want[i] = FL_LSM;
 				any_lsm = true;
 				continue;
 			}
 			cs_log(CS_LOG_INFO, "sensor: %s: %s %s: falling back", h->name,
-			       lsm_attach(i), lsm_why[i]);
+			       LSM(i)->attach, lsm_why[i]);
 		}
-		if (fn_prog(i)) {
+		if (FN(i)->prog) {
 			/* the best flavour, when the kernel takes it (the probe) */
-			fn_err[i] = probe_alone(&o, fn_prog(i), fn_why[i], sizeof(fn_why[i]));
+			fn_err[i] = probe_alone(&o, FN(i)->prog, fn_why[i], sizeof(fn_why[i]));
 			if (fn_err[i] == 0) {
 				want[i] = FL_FN;
 				any_fn = true;
 				continue;
 			}
 			cs_log(CS_LOG_INFO, "sensor: %s: %s %s: falling back", h->name,
-			       fn_attach(i), fn_why[i]);
+			       FN(i)->attach, fn_why[i]);
 		}
 		if (h->btf_prog) {
 			want[i] = FL_BTF;
@@ -696,15 +678,15 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 		if (s->active[i] == FL_BTF)
 			names[0] = hooks[i].btf_prog;
 		else if (s->active[i] == FL_FN)
-			names[0] = fn_prog(i);
+			names[0] = FN(i)->prog;
 		else if (s->active[i] == FL_TP || s->active[i] == FL_LSM) {
 			int k = 0;
 
 			if (s->active[i] == FL_LSM)
-				names[k++] = lsm_prog(i);
+				names[k++] = LSM(i)->prog;
 			if (s->active[i] == FL_TP || s->tp_ok[i]) {
 				names[k++] = hooks[i].tp_prog;
-				names[k] = s->sk[i] ? sk_prog(i) : hooks[i].tp_exit;
+				names[k] = s->sk[i] ? SK(i)->prog : hooks[i].tp_exit;
 			}
 		}
 		for (int k = 0; k < 3 && names[k]; k++) {
@@ -771,38 +753,28 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 
 		if (!used[i])
 			continue;
-		if (lsm_prog(i)) {
+		if (LSM(i)->prog) {
 			if (h->tp_exit && s->tp_ok[i])
 				snprintf(a, sizeof(a), "%s + the sys_enter/sys_exit pair",
-					 lsm_attach(i));
+					 LSM(i)->attach);
 			else
-				snprintf(a, sizeof(a), "%s", lsm_attach(i));
+				snprintf(a, sizeof(a), "%s", LSM(i)->attach);
 			add_cand(s, i, "lsm", a,
 				 s->active[i] == FL_LSM ? "active"
 				 : lsm_err[i]		? "refused"
 							: "standby",
 				 lsm_err[i], lsm_why[i]);
-			if (lsm_err[i]) {
-				size_t rl = strlen(s->refused_desc);
-
-				snprintf(s->refused_desc + rl, sizeof(s->refused_desc) - rl,
-					 "%s%s=%s (%s)", rl ? " " : "", h->name, lsm_attach(i),
-					 errno_name(-lsm_err[i]));
-			}
+			if (lsm_err[i])
+				note_refused(s, h->name, LSM(i)->attach, lsm_err[i]);
 		}
-		if (fn_prog(i)) {
-			add_cand(s, i, "fentry", fn_attach(i),
+		if (FN(i)->prog) {
+			add_cand(s, i, "fentry", FN(i)->attach,
 				 s->active[i] == FL_FN ? "active"
 				 : fn_err[i]	       ? "refused"
 						       : "standby",
 				 fn_err[i], fn_why[i]);
-			if (fn_err[i]) {
-				size_t rl = strlen(s->refused_desc);
-
-				snprintf(s->refused_desc + rl, sizeof(s->refused_desc) - rl,
-					 "%s%s=%s (%s)", rl ? " " : "", h->name, fn_attach(i),
-					 errno_name(-fn_err[i]));
-			}
+			if (fn_err[i])
+				note_refused(s, h->name, FN(i)->attach, fn_err[i]);
 		}
 		if (h->btf_prog) {
 			snprintf(a, sizeof(a), "tp_btf/%s", ev);
@@ -812,7 +784,7 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 							: "standby",
 				 btf_err, btf_why);
 		}
-		if (sk_prog(i)) {
+		if (SK(i)->prog) {
 			snprintf(a, sizeof(a), "tracepoint/%s + sys_exit_%s (socket read)",
 				 h->tp_event, ev + strlen("sys_enter_"));
 			add_cand(s, i, "tracepoint+sock", a,
@@ -822,13 +794,8 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 								   : "standby",
 				 !s->tp_ok[i] ? -ENOENT : sk_err[i],
 				 !s->tp_ok[i] ? "no such tracepoint in tracefs" : sk_why[i]);
-			if (sk_err[i]) {
-				size_t rl = strlen(s->refused_desc);
-
-				snprintf(s->refused_desc + rl, sizeof(s->refused_desc) - rl,
-					 "%s%s=%s (%s)", rl ? " " : "", h->name, sk_prog(i),
-					 errno_name(-sk_err[i]));
-			}
+			if (sk_err[i])
+				note_refused(s, h->name, SK(i)->prog, sk_err[i]);
 		}
 		if (h->tp_exit)
 			snprintf(a, sizeof(a), "tracepoint/%s + sys_exit_%s", h->tp_event,
