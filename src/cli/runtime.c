@@ -85,7 +85,6 @@ struct watch {
 	bool host_too; /* --container host */
 	uint64_t boot_to_epoch_ns;
 	uint64_t seq, printed, bad;
-	uint64_t host_cg; /* the last cgroup id the lookup found known and the host's */
 	char hostname[CS_RT_NAME_MAX];
 	size_t hostname_len;
 	struct cs_rt_event ev;
@@ -458,15 +457,7 @@ static int on_record(void *ud, const void *rec, size_t len)
 	cs_rt_strset(e->hostname, sizeof(e->hostname), w->hostname, w->hostname_len);
 	cs_proctable_apply(w->procs, e);
 	fd_track(w, e);
-	/* a known host cgroup stays the host's (ids are not reused, see emit):
-	 * its next events keep the host context the decoder's reset gave them */
-	if (cg && cg == w->host_cg) {
-		cst = CS_CONTAINER_HOST;
-	} else {
-		cst = cs_containers_lookup(w->containers, cg, &e->container);
-		if (cst == CS_CONTAINER_HOST && cs_containers_known(w->containers, cg))
-			w->host_cg = cg;
-	}
+	cst = cs_containers_lookup(w->containers, cg, &e->container);
 	if (cst == CS_CONTAINER_PENDING) {
 		/* held with the process context of now, until the engine answers
 		 * or CS_DEFER_WAIT_MS: never evaluated without its image */
@@ -482,6 +473,25 @@ static int on_record(void *ud, const void *rec, size_t len)
 	    (r = cs_defer_release(w->defer, e->container.full_id, on_release, w)) < 0)
 		return r;
 	return emit(w, e, cg, cst != CS_CONTAINER_HOST, false);
+}
+
+/* The summary's counters of the kernel side and of the reader, as one phrase. */
+static const char *counts(char *buf, size_t cap, const struct cs_sensor_stats *st,
+			  const struct watch *w, bool prefiltered)
+{
+	char pf[64] = "";
+
+	if (prefiltered)
+		snprintf(pf, sizeof(pf), "%llu prefiltered (opens no rule can match), ",
+			 (unsigned long long)st->prefiltered);
+	snprintf(buf, cap,
+		 "%llu from the kernel, %llu dropped (ring buffer full), %llu filtered in the "
+		 "kernel, %s%llu malformed, %llu waited for container metadata (%llu released "
+		 "without it)",
+		 (unsigned long long)st->events, (unsigned long long)st->drops,
+		 (unsigned long long)st->filtered, pf, (unsigned long long)w->bad,
+		 (unsigned long long)w->waited, (unsigned long long)w->waited_partial);
+	return buf;
 }
 
 static void watch_usage(FILE *f, bool record)
@@ -635,6 +645,7 @@ static int watch_main(int argc, char **argv, bool record)
 	struct cli_output out = { 0 };
 	struct cs_sensor *sensor = NULL;
 	struct cs_sensor_stats st = { 0 };
+	char cnt[512];
 	const char *engine = NULL, *output = NULL, *cgroup_root = NULL;
 	_cleanup_free_ char *socket = NULL;
 	struct watch *w;
@@ -920,15 +931,9 @@ static int watch_main(int argc, char **argv, bool record)
 		if (r < 0)
 			goto fail;
 		if (!cli_quiet)
-			fprintf(stderr,
-				"%s: %llu events recorded to %s, %llu from the kernel, %llu dropped "
-				"(ring buffer full), %llu filtered in the kernel, %llu malformed, "
-				"%llu waited for container metadata (%llu released without it)\n",
-				cli_program, (unsigned long long)n, record_out,
-				(unsigned long long)st.events, (unsigned long long)st.drops,
-				(unsigned long long)st.filtered, (unsigned long long)w->bad,
-				(unsigned long long)w->waited,
-				(unsigned long long)w->waited_partial);
+			fprintf(stderr, "%s: %llu events recorded to %s, %s\n", cli_program,
+				(unsigned long long)n, record_out,
+				counts(cnt, sizeof(cnt), &st, w, false));
 		goto done;
 	}
 	r = cli_output_commit(&out, &err);
@@ -939,27 +944,15 @@ static int watch_main(int argc, char **argv, bool record)
 		cs_alert_router_stats(w->router, &ast);
 		if (!cli_quiet)
 			fprintf(stderr,
-				"%s: %llu events evaluated, %llu from the kernel, %llu dropped (ring "
-				"buffer full), %llu filtered in the kernel, %llu prefiltered (opens "
-				"no rule can match), %llu malformed, %llu waited for container "
-				"metadata (%llu released without it); %llu alerts, %llu "
-				"rate-limited, %llu dropped (queue full), %llu failed to deliver\n",
+				"%s: %llu events evaluated, %s; %llu alerts, %llu rate-limited, "
+				"%llu dropped (queue full), %llu failed to deliver\n",
 				cli_program, (unsigned long long)w->printed,
-				(unsigned long long)st.events, (unsigned long long)st.drops,
-				(unsigned long long)st.filtered, (unsigned long long)st.prefiltered,
-				(unsigned long long)w->bad, (unsigned long long)w->waited,
-				(unsigned long long)w->waited_partial,
+				counts(cnt, sizeof(cnt), &st, w, true),
 				(unsigned long long)w->alerts, (unsigned long long)ast.rate_limited,
 				(unsigned long long)ast.dropped, (unsigned long long)ast.failed);
 	} else if (!cli_quiet)
-		fprintf(stderr,
-			"%s: %llu events printed, %llu from the kernel, %llu dropped (ring buffer "
-			"full), %llu filtered in the kernel, %llu malformed, %llu waited for "
-			"container metadata (%llu released without it)\n",
-			cli_program, (unsigned long long)w->printed, (unsigned long long)st.events,
-			(unsigned long long)st.drops, (unsigned long long)st.filtered,
-			(unsigned long long)w->bad, (unsigned long long)w->waited,
-			(unsigned long long)w->waited_partial);
+		fprintf(stderr, "%s: %llu events printed, %s\n", cli_program,
+			(unsigned long long)w->printed, counts(cnt, sizeof(cnt), &st, w, false));
 	goto done;
 fail:
 	status = cli_fail(&err);

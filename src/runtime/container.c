@@ -565,9 +565,7 @@ enum cs_container_state cs_containers_lookup(struct cs_containers *c, uint64_t c
 		s = slot_find(c, cgroup_id);
 	}
 	if (!s->ino || s->container < 0 || (size_t)s->container >= c->n_containers) {
-		memset(out, 0, sizeof(*out));
-		memcpy(out->id, "host", 5);
-		memcpy(out->name, "host", 5);
+		cs_rt_container_set_host(out);
 		return CS_CONTAINER_HOST;
 	}
 	k = &c->containers[s->container];

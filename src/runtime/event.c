@@ -160,6 +160,17 @@ void cs_rt_event_reset(struct cs_rt_event *e)
 	memcpy(e->container.name, "host", 5);
 }
 
+void cs_rt_container_set_host(struct cs_rt_container *c)
+{
+	memcpy(c->id, "host", 5);
+	memcpy(c->name, "host", 5);
+	c->full_id[0] = c->image[0] = c->repository[0] = c->tag[0] = '\0';
+	c->digest[0] = c->image_id[0] = '\0';
+	c->privileged = false;
+	c->start_ns = 0;
+	c->labels_len = 0;
+}
+
 bool cs_rt_strset(char *dst, size_t cap, const char *src, size_t len)
 {
 	bool whole = len < cap;

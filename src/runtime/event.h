@@ -311,6 +311,12 @@ struct cs_rt_event {
 /* Reset e to "nothing known": container "host", uid/gid/loginuid -1. */
 void cs_rt_event_init(struct cs_rt_event *e);
 /*
+ * c is the host: id and name "host", every other string empty and number
+ * zero. Like cs_rt_event_reset, the bytes after a terminator and the
+ * labels past labels_len are left as they were (readers never look there).
+ */
+void cs_rt_container_set_host(struct cs_rt_container *c);
+/*
  * The same "nothing known" for every reader of the event, at a fraction of
  * the cost, for a producer that reuses one event per record (the sensor):
  * every number, count and length is zeroed (or set as init sets it) and
