@@ -319,6 +319,20 @@ static const char *errno_name(int e)
 	}
 }
 
+/* A candidate that loaded alone and not with the rest of the sensor (error r). */
+static void refused_together(int r, int *err, char *why, size_t cap)
+{
+	*err = r;
+	snprintf(why, cap, "loaded alone, refused with the sensor: %s (%s)", strerror(-r),
+		 errno_name(-r));
+}
+
+/* A hook's flavour when its better ones are refused: BTF tracepoint, tracepoint, none. */
+static enum flavour tp_fallback(const struct cs_sensor *s, size_t hook)
+{
+	return hooks[hook].btf_prog ? FL_BTF : s->tp_ok[hook] ? FL_TP : FL_OFF;
+}
+
 /* "hook=candidate (ERRNO)" appended to the refused candidates' summary */
 static void note_refused(struct cs_sensor *s, const char *hook, const char *cand, int err)
 {
@@ -587,7 +601,7 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 		if (h->btf_prog) {
 			want[i] = FL_BTF;
 			any_btf = true;
-		} else if (tracepoint_exists(tracefs, h->tp_event)) {
+		} else if (s->tp_ok[i]) {
 			want[i] = FL_TP;
 		} else {
 			size_t ml = strlen(s->missing_desc);
@@ -602,11 +616,8 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 		for (size_t i = 0; i < N_HOOKS; i++) {
 			if (want[i] != FL_LSM)
 				continue;
-			lsm_err[i] = r;
-			snprintf(lsm_why[i], sizeof(lsm_why[i]),
-				 "loaded alone, refused with the sensor: %s (%s)", strerror(-r),
-				 errno_name(-r));
-			want[i] = hooks[i].btf_prog ? FL_BTF : s->tp_ok[i] ? FL_TP : FL_OFF;
+			refused_together(r, &lsm_err[i], lsm_why[i], sizeof(lsm_why[i]));
+			want[i] = tp_fallback(s, i);
 		}
 		if (err)
 			cs_error_clear(err);
@@ -618,10 +629,7 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 			if (!s->sk[i])
 				continue;
 			s->sk[i] = false;
-			sk_err[i] = r;
-			snprintf(sk_why[i], sizeof(sk_why[i]),
-				 "loaded alone, refused with the sensor: %s (%s)", strerror(-r),
-				 errno_name(-r));
+			refused_together(r, &sk_err[i], sk_why[i], sizeof(sk_why[i]));
 		}
 		if (err)
 			cs_error_clear(err);
@@ -632,13 +640,8 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 		for (size_t i = 0; i < N_HOOKS; i++) {
 			if (want[i] != FL_FN)
 				continue;
-			fn_err[i] = r;
-			snprintf(fn_why[i], sizeof(fn_why[i]),
-				 "loaded alone, refused with the sensor: %s (%s)", strerror(-r),
-				 errno_name(-r));
-			want[i] = hooks[i].btf_prog				  ? FL_BTF
-				  : tracepoint_exists(tracefs, hooks[i].tp_event) ? FL_TP
-										  : FL_OFF;
+			refused_together(r, &fn_err[i], fn_why[i], sizeof(fn_why[i]));
+			want[i] = tp_fallback(s, i);
 		}
 		if (err)
 			cs_error_clear(err);
@@ -653,8 +656,7 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 			 strerror(-r), errno_name(-r));
 		for (size_t i = 0; i < N_HOOKS; i++)
 			if (want[i] == FL_BTF)
-				want[i] = tracepoint_exists(tracefs, hooks[i].tp_event) ? FL_TP
-											: FL_OFF;
+				want[i] = s->tp_ok[i] ? FL_TP : FL_OFF;
 		if (err)
 			cs_error_clear(err);
 		r = try_load(s, &o, want, err);
@@ -803,12 +805,11 @@ int cs_sensor_open(const struct cs_sensor_options *opts, struct cs_sensor **ret,
 		else
 			snprintf(a, sizeof(a), "tracepoint/%s", h->tp_event);
 		add_cand(s, i, "tracepoint", a,
-			 s->active[i] == FL_TP && !s->sk[i]	    ? "active"
-			 : !tracepoint_exists(tracefs, h->tp_event) ? "missing"
-								    : "standby",
-			 tracepoint_exists(tracefs, h->tp_event) ? 0 : -ENOENT,
-			 tracepoint_exists(tracefs, h->tp_event) ? ""
-								 : "no such tracepoint in tracefs");
+			 s->active[i] == FL_TP && !s->sk[i] ? "active"
+			 : !s->tp_ok[i]			    ? "missing"
+							    : "standby",
+			 s->tp_ok[i] ? 0 : -ENOENT,
+			 s->tp_ok[i] ? "" : "no such tracepoint in tracefs");
 	}
 	*ret = s;
 	return 0;

@@ -76,9 +76,7 @@ struct {
 /* a syscall in flight: its arguments, copied at entry, keyed by thread id */
 struct pending {
 	__u32 syscall;
-	__s32 fd; /* dirfd, socket */
-	__u32 flags;
-	__u32 mode;
+	__s32 fd;    /* socket */
 	__u64 uaddr; /* accept: the caller's sockaddr buffer */
 	__u64 ualen; /* accept: its length pointer */
 	__u32 len;
