@@ -96,13 +96,19 @@ enum cs_rt_evt_type cs_rt_evt_type_from_name(const char *name, size_t len)
 	return CS_RT_EVT_UNKNOWN;
 }
 
-void cs_rt_event_init(struct cs_rt_event *e)
+/* What "nothing known" is other than zero, after the event was cleared. */
+static void set_unknown(struct cs_rt_event *e)
 {
-	memset(e, 0, sizeof(*e));
 	e->proc.uid = e->proc.gid = e->proc.loginuid = UINT32_MAX;
 	e->fd.num = -1;
 	memcpy(e->container.id, "host", 5);
 	memcpy(e->container.name, "host", 5);
+}
+
+void cs_rt_event_init(struct cs_rt_event *e)
+{
+	memset(e, 0, sizeof(*e));
+	set_unknown(e);
 }
 
 /*
@@ -154,10 +160,7 @@ void cs_rt_event_reset(struct cs_rt_event *e)
 		at = kept[i].off + kept[i].size;
 	}
 	memset(b + at, 0, sizeof(*e) - at);
-	e->proc.uid = e->proc.gid = e->proc.loginuid = UINT32_MAX;
-	e->fd.num = -1;
-	memcpy(e->container.id, "host", 5);
-	memcpy(e->container.name, "host", 5);
+	set_unknown(e);
 }
 
 void cs_rt_container_set_host(struct cs_rt_container *c)

@@ -308,6 +308,13 @@ struct cs_rt_event {
 	} filled;
 };
 
+/* An open of a file: open, openat, openat2, creat. */
+static inline bool cs_rt_evt_is_open(enum cs_rt_evt_type t)
+{
+	return t == CS_RT_EVT_OPEN || t == CS_RT_EVT_OPENAT || t == CS_RT_EVT_OPENAT2 ||
+	       t == CS_RT_EVT_CREAT;
+}
+
 /* Reset e to "nothing known": container "host", uid/gid/loginuid -1. */
 void cs_rt_event_init(struct cs_rt_event *e);
 /*

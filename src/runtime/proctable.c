@@ -351,8 +351,7 @@ void cs_proctable_apply(struct cs_proctable *pt, struct cs_rt_event *e)
 	p = get(pt, pid);
 	if (p)
 		fill_from(e, p);
-	if (e->type == CS_RT_EVT_OPEN || e->type == CS_RT_EVT_OPENAT ||
-	    e->type == CS_RT_EVT_OPENAT2 || e->type == CS_RT_EVT_CREAT)
+	if (cs_rt_evt_is_open(e->type))
 		resolve_path(pt, e);
 	/*
 	 * ancestors: parent first, along the remembered ppid chain. A reused
@@ -368,7 +367,6 @@ void cs_proctable_apply(struct cs_proctable *pt, struct cs_rt_event *e)
 		}
 		goto done;
 	}
-	e->filled.gen = 0; /* changing: noted again below */
 	e->filled.pargs_set = false;
 	e->proc.n_ancestors = 0;
 	anc = e->proc.ppid;

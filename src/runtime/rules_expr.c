@@ -539,12 +539,6 @@ static const char *af_name(int d)
 	}
 }
 
-static bool is_open(enum cs_rt_evt_type t)
-{
-	return t == CS_RT_EVT_OPEN || t == CS_RT_EVT_OPENAT || t == CS_RT_EVT_OPENAT2 ||
-	       t == CS_RT_EVT_CREAT;
-}
-
 static bool is_exec(enum cs_rt_evt_type t)
 {
 	return t == CS_RT_EVT_EXECVE || t == CS_RT_EVT_EXECVEAT;
@@ -626,7 +620,7 @@ static int arg_value(const struct fieldref *f, const struct cs_rt_event *e, stru
 	const char *a = f->arg;
 	enum cs_rt_evt_type t = e->type;
 	if (!strcmp(a, "flags")) {
-		if (is_open(t))
+		if (cs_rt_evt_is_open(t))
 			SCR(render_open_flags(e->arg.flags, scratch));
 		if (is_exec(t)) {
 			if (!(e->have & CS_RT_HAVE_EXE_FLAGS))
@@ -673,7 +667,7 @@ static int arg_value(const struct fieldref *f, const struct cs_rt_event *e, stru
 		SCR((size_t)snprintf(scratch, SCRATCH_MAX, "%lld", (long long)e->fd.num));
 	}
 	if (!strcmp(a, "name") || !strcmp(a, "filename")) {
-		if (is_open(t) || is_exec(t))
+		if (cs_rt_evt_is_open(t) || is_exec(t))
 			STR_OPT(e->fd.nameraw[0] ? e->fd.nameraw : e->fd.name);
 		STR_OPT(e->arg.name[0] ? e->arg.name : e->arg.path);
 	}
@@ -742,12 +736,12 @@ int field_extract(const struct fieldref *f, const struct cs_rt_event *e, unsigne
 	case F_EVT_CPU:
 		INT(e->cpu);
 	case F_EVT_IS_OPEN_READ:
-		if (!is_open(e->type))
+		if (!cs_rt_evt_is_open(e->type))
 			return 0;
 		BOOL((e->arg.flags & O_ACCMODE) == O_RDONLY ||
 		     (e->arg.flags & O_ACCMODE) == O_RDWR);
 	case F_EVT_IS_OPEN_WRITE:
-		if (!is_open(e->type))
+		if (!cs_rt_evt_is_open(e->type))
 			return 0;
 		BOOL((e->arg.flags & O_ACCMODE) == O_WRONLY ||
 		     (e->arg.flags & O_ACCMODE) == O_RDWR || e->type == CS_RT_EVT_CREAT);
@@ -1032,7 +1026,7 @@ int field_extract(const struct fieldref *f, const struct cs_rt_event *e, unsigne
 			return 0;
 		BOOL(fd->name_changed);
 	case F_FS_PATH_NAME:
-		if (is_open(e->type))
+		if (cs_rt_evt_is_open(e->type))
 			STR_OPT(fd->name);
 		STR_OPT(e->arg.path[0] ? e->arg.path : e->arg.path2);
 	case F_FS_PATH_SOURCE:

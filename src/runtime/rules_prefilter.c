@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "basic/alloc.h"
 #include "runtime/rules.h"
 #include "runtime/rules_internal.h"
 
@@ -67,15 +68,8 @@ static int pred_add(struct pred *p, bool any, const char *s, size_t len, uint8_t
 		pred_set_all(p); /* too big to be worth it: weaker, still sound */
 		return 0;
 	}
-	if (p->n == p->cap) {
-		size_t nc = p->cap ? p->cap * 2 : 8;
-		struct term *nt = reallocarray(p->t, nc, sizeof(*nt));
-
-		if (!nt)
-			return -ENOMEM;
-		p->t = nt;
-		p->cap = nc;
-	}
+	if (CS_GROW(p->t, p->cap, p->n + 1) < 0)
+		return -ENOMEM;
 	t = &p->t[p->n++];
 	t->any = any;
 	t->cls = cls;
@@ -160,12 +154,6 @@ static int pred_or(struct pred *a, struct pred *b)
 		ret = pred_add(a, b->t[i].any, b->t[i].s, b->t[i].len, b->t[i].cls);
 	pred_free(b);
 	return ret;
-}
-
-static bool is_open_type(unsigned t)
-{
-	return t == CS_RT_EVT_OPEN || t == CS_RT_EVT_OPENAT || t == CS_RT_EVT_OPENAT2 ||
-	       t == CS_RT_EVT_CREAT;
 }
 
 /* A value no non-odd absolute path can contain. */
@@ -293,11 +281,11 @@ static int class_atom(const struct rnode *n, const char *name, struct pred *p)
 			cls = CS_RULES_OPEN_FAILED;
 		}
 	}
-	if (cls == CS_RULES_OPEN_ANY)
+	if (cls == CS_RULES_OPEN_ANY) {
 		pred_set_all(p);
-	else
-		pred_add(p, true, NULL, 0, cls); /* a first term never fails */
-	return 0;
+		return 0;
+	}
+	return pred_add(p, true, NULL, 0, cls);
 }
 
 static int cmp_atom(const struct rnode *n, struct pred *p)
@@ -313,7 +301,7 @@ static int cmp_atom(const struct rnode *n, struct pred *p)
 		unsigned in = 0;
 
 		for (unsigned t = 1; t < CS_RT_EVT_COUNT; t++)
-			in += is_open_type(t) && evset_has(n->types, t);
+			in += cs_rt_evt_is_open(t) && evset_has(n->types, t);
 		/* nothing on an open event: no term; otherwise no condition */
 		if ((n->op == OP_EQ || n->op == OP_IN) && in == 0)
 			return 0;
@@ -465,7 +453,7 @@ int cs_rules_prefilter(const struct cs_rules *r, long rule, struct cs_rules_pref
 		if (rule < 0 && ri.status != CS_RULE_ACTIVE)
 			continue;
 		for (unsigned t = 1; t < CS_RT_EVT_COUNT; t++)
-			opens |= is_open_type(t) && ((ri.evttypes[t / 64] >> (t % 64)) & 1);
+			opens |= cs_rt_evt_is_open(t) && evset_has(ri.evttypes, t);
 		if (!opens)
 			continue; /* never evaluated on an open */
 		ret->rules++;
@@ -506,11 +494,8 @@ int cs_rules_prefilter(const struct cs_rules *r, long rule, struct cs_rules_pref
 		/* "" or "/" passing all: so does every absolute path (the only ones tested) */
 		inactive(ret, "the rules' conditions on opens pass every path");
 	}
-	if (!ret->active) {
-		free(ret->prefixes);
-		ret->prefixes = NULL;
-		ret->n_prefixes = 0;
-	}
+	if (!ret->active)
+		cs_rules_prefilter_done(ret);
 	return 0;
 }
 
