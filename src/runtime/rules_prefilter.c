@@ -27,9 +27,8 @@
 
 #define TERMS_MAX 4096 /* per predicate: more turn it into "everything" */
 
-/* path startswith s (any: every path) and the open's class is in cls */
+/* path startswith s ("": every path) and the open's class is in cls */
 struct term {
-	bool any;
 	uint8_t cls;
 	uint16_t len;
 	char s[CS_RULES_PREFIX_MAX + 1];
@@ -58,7 +57,7 @@ static void pred_set_all(struct pred *p)
 	p->all = true;
 }
 
-static int pred_add(struct pred *p, bool any, const char *s, size_t len, uint8_t cls)
+static int pred_add(struct pred *p, const char *s, size_t len, uint8_t cls)
 {
 	struct term *t;
 
@@ -71,11 +70,8 @@ static int pred_add(struct pred *p, bool any, const char *s, size_t len, uint8_t
 	if (CS_GROW(p->t, p->cap, p->n + 1) < 0)
 		return -ENOMEM;
 	t = &p->t[p->n++];
-	t->any = any;
 	t->cls = cls;
 	/* a longer prefix cut short is a weaker condition: still implied */
-	if (any)
-		len = 0;
 	if (len > CS_RULES_PREFIX_MAX)
 		len = CS_RULES_PREFIX_MAX;
 	if (len)
@@ -111,12 +107,11 @@ static int pred_and(struct pred *a, struct pred *b)
 
 			if (!cls)
 				continue;
-			if (x->any)
-				ret = pred_add(&r, y->any, y->s, y->len, cls);
-			else if (y->any || term_prefix(y, x))
-				ret = pred_add(&r, false, x->s, x->len, cls);
+			/* the longer of two prefixes, one of the other; none: disjoint */
+			if (term_prefix(y, x))
+				ret = pred_add(&r, x->s, x->len, cls);
 			else if (term_prefix(x, y))
-				ret = pred_add(&r, false, y->s, y->len, cls);
+				ret = pred_add(&r, y->s, y->len, cls);
 		}
 	}
 	if (ret < 0) {
@@ -151,7 +146,7 @@ static int pred_or(struct pred *a, struct pred *b)
 	if (b->all)
 		pred_set_all(a);
 	for (size_t i = 0; i < b->n && !a->all && ret == 0; i++)
-		ret = pred_add(a, b->t[i].any, b->t[i].s, b->t[i].len, b->t[i].cls);
+		ret = pred_add(a, b->t[i].s, b->t[i].len, b->t[i].cls);
 	pred_free(b);
 	return ret;
 }
@@ -201,20 +196,20 @@ static int path_atom(const struct rnode *n, bool dir, struct pred *p)
 			size_t l = c->len > CS_RULES_PREFIX_MAX ? CS_RULES_PREFIX_MAX : c->len;
 
 			if (!dir) {
-				ret = pred_add(p, false, c->s, c->len, CS_RULES_OPEN_ANY);
+				ret = pred_add(p, c->s, c->len, CS_RULES_OPEN_ANY);
 				continue;
 			}
 			/* fd.directory D: fd.name is D "/" something ("/" itself for D "/") */
 			memcpy(buf, c->s, l);
 			if (!(l == 1 && buf[0] == '/'))
 				buf[l++] = '/';
-			ret = pred_add(p, false, buf, l, CS_RULES_OPEN_ANY);
+			ret = pred_add(p, buf, l, CS_RULES_OPEN_ANY);
 		}
 		return ret;
 	case OP_STARTSWITH:
 	case OP_BSTARTSWITH:
 		/* fd.directory is itself a prefix of fd.name */
-		return n->n_cv ? pred_add(p, false, n->cv[0].s, n->cv[0].len, CS_RULES_OPEN_ANY)
+		return n->n_cv ? pred_add(p, n->cv[0].s, n->cv[0].len, CS_RULES_OPEN_ANY)
 			       : (pred_set_all(p), 0);
 	case OP_PMATCH:
 		for (size_t i = 0; i < n->n_cv && ret == 0; i++) {
@@ -222,7 +217,7 @@ static int path_atom(const struct rnode *n, bool dir, struct pred *p)
 
 			while (cl > 1 && n->cv[i].s[cl - 1] == '/')
 				cl--;
-			ret = pred_add(p, false, n->cv[i].s, cl, CS_RULES_OPEN_ANY);
+			ret = pred_add(p, n->cv[i].s, cl, CS_RULES_OPEN_ANY);
 		}
 		return ret;
 	case OP_GLOB:
@@ -231,8 +226,7 @@ static int path_atom(const struct rnode *n, bool dir, struct pred *p)
 			return 0;
 		}
 		/* the literal text before the first wildcard (or escape) */
-		return pred_add(p, false, n->cv[0].s, strcspn(n->cv[0].s, "*?[\\"),
-				CS_RULES_OPEN_ANY);
+		return pred_add(p, n->cv[0].s, strcspn(n->cv[0].s, "*?[\\"), CS_RULES_OPEN_ANY);
 	case OP_CONTAINS:
 	case OP_ICONTAINS:
 	case OP_BCONTAINS:
@@ -285,7 +279,7 @@ static int class_atom(const struct rnode *n, const char *name, struct pred *p)
 		pred_set_all(p);
 		return 0;
 	}
-	return pred_add(p, true, NULL, 0, cls);
+	return pred_add(p, "", 0, cls);
 }
 
 static int cmp_atom(const struct rnode *n, struct pred *p)
