@@ -28,42 +28,32 @@ if mount -t securityfs none "$sec" 2>/dev/null; then
 fi
 echo "# kernel: lockdown=${lockdown:-unknown} lsm=${lsm:-unknown}"
 
-# the oracle: a minimal fentry program, loaded alone by bpftool
-cat >"$T_TMP/oracle.bpf.c" <<'C'
-#define SEC(n) __attribute__((section(n), used))
-char LICENSE[] SEC("license") = "GPL";
-SEC("fentry/wake_up_new_task")
-int oracle(void *ctx) { return 0; }
-C
-clang -target bpf -O2 -g -c "$T_TMP/oracle.bpf.c" -o "$T_TMP/oracle.o" ||
-	skip_all "clang cannot build the fentry oracle"
+# The oracle: a minimal program of one section, loaded alone by bpftool.
+# oracle NAME SECTION sets oracle_errno: 0 when it loads, else the errno.
 pin=/sys/fs/bpf/customs-probe-oracle-$$
-if "$BPFTOOL" prog load "$T_TMP/oracle.o" "$pin" >"$T_TMP/oracle.log" 2>&1; then
-	rm -f "$pin"
-	fentry_errno=0
-else
-	fentry_errno=$(sed -n 's/.*failed to load: -\([0-9]*\).*/\1/p' "$T_TMP/oracle.log" | head -1)
-	[ -n "$fentry_errno" ] || skip_all "bpftool gave no errno: $(tail -2 "$T_TMP/oracle.log")"
-fi
-echo "# oracle: fentry load errno=$fentry_errno"
-
-# the same for BPF-LSM: a minimal lsm/socket_connect program that allows all
-cat >"$T_TMP/lsm-oracle.bpf.c" <<'C'
+oracle() {
+	cat >"$T_TMP/$1.bpf.c" <<C
 #define SEC(n) __attribute__((section(n), used))
 char LICENSE[] SEC("license") = "GPL";
-SEC("lsm/socket_connect")
+SEC("$2")
 int oracle(void *ctx) { return 0; }
 C
-clang -target bpf -O2 -g -c "$T_TMP/lsm-oracle.bpf.c" -o "$T_TMP/lsm-oracle.o" ||
-	skip_all "clang cannot build the BPF-LSM oracle"
-if "$BPFTOOL" prog load "$T_TMP/lsm-oracle.o" "$pin" >"$T_TMP/lsm-oracle.log" 2>&1; then
-	rm -f "$pin"
-	lsm_errno=0
-else
-	lsm_errno=$(sed -n 's/.*failed to load: -\([0-9]*\).*/\1/p' "$T_TMP/lsm-oracle.log" | head -1)
-	[ -n "$lsm_errno" ] || skip_all "bpftool gave no errno: $(tail -2 "$T_TMP/lsm-oracle.log")"
-fi
-echo "# oracle: BPF-LSM load errno=$lsm_errno"
+	clang -target bpf -O2 -g -c "$T_TMP/$1.bpf.c" -o "$T_TMP/$1.o" ||
+		skip_all "clang cannot build the $1 oracle"
+	if "$BPFTOOL" prog load "$T_TMP/$1.o" "$pin" >"$T_TMP/$1.log" 2>&1; then
+		rm -f "$pin"
+		oracle_errno=0
+	else
+		oracle_errno=$(sed -n 's/.*failed to load: -\([0-9]*\).*/\1/p' "$T_TMP/$1.log" | head -1)
+		[ -n "$oracle_errno" ] || skip_all "bpftool gave no errno: $(tail -2 "$T_TMP/$1.log")"
+	fi
+	echo "# oracle: $1 load errno=$oracle_errno"
+}
+oracle fentry fentry/wake_up_new_task
+fentry_errno=$oracle_errno
+# the same for BPF-LSM: an lsm/socket_connect program that allows all
+oracle BPF-LSM lsm/socket_connect
+lsm_errno=$oracle_errno
 if [ "$lockdown" = confidentiality ]; then
 	check "lockdown=confidentiality: the oracle is refused with EPERM" test "$fentry_errno" = 1
 fi
